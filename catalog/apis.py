@@ -1,0 +1,113 @@
+"""Storefront catalog API: categories, product listing and product detail."""
+
+from django.conf import settings
+from django.db.models.fields.files import FieldFile
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+
+from catalog.filters import ORDERINGS
+from catalog.models import Category, Product
+from catalog.selectors import category_list, product_get, product_list
+
+
+class CategoryOutputSerializer(serializers.ModelSerializer):
+    product_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name", "description", "product_count"]
+
+
+class ProductCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name"]
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class AbsoluteFileUrlField(serializers.Field):
+    """A stored file's absolute URL (CloudFront/S3 in production, this host locally), or null."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: FieldFile) -> str | None:
+        if not value:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(value.url) if request else value.url
+
+    def get_attribute(self, instance):
+        # FieldFile is falsy when empty; keep it so to_representation answers null.
+        return getattr(instance, self.source)
+
+
+class ProductOutputSerializer(serializers.ModelSerializer):
+    category = ProductCategorySerializer(read_only=True)
+    currency = serializers.SerializerMethodField()
+    in_stock = serializers.BooleanField(read_only=True)
+    image = AbsoluteFileUrlField()
+    thumbnail = AbsoluteFileUrlField()
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "slug",
+            "sku",
+            "name",
+            "description",
+            "price",
+            "currency",
+            "category",
+            "stock",
+            "in_stock",
+            "image",
+            "thumbnail",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_currency(self, product: Product) -> str:
+        return settings.SHOP_CURRENCY
+
+
+class CategoryListApi(generics.ListAPIView):
+    serializer_class = CategoryOutputSerializer
+
+    def get_queryset(self):
+        return category_list()
+
+
+_PRODUCT_FILTERS = [
+    OpenApiParameter("category", str, description="Category slug."),
+    OpenApiParameter("search", str, description="Words to find in name, SKU or description."),
+    OpenApiParameter("min_price", OpenApiTypes.DECIMAL, description="Lowest price, inclusive."),
+    OpenApiParameter("max_price", OpenApiTypes.DECIMAL, description="Highest price, inclusive."),
+    OpenApiParameter("in_stock", bool, description="true: only in stock; false: only sold out."),
+    OpenApiParameter(
+        "ordering",
+        str,
+        enum=list(ORDERINGS),
+        description="Default: name, or relevance when searching.",
+    ),
+]
+
+
+@extend_schema(parameters=_PRODUCT_FILTERS)
+class ProductListApi(generics.ListAPIView):
+    serializer_class = ProductOutputSerializer
+
+    def get_queryset(self):
+        return product_list(filters=self.request.query_params)
+
+
+class ProductDetailApi(generics.RetrieveAPIView):
+    serializer_class = ProductOutputSerializer
+    lookup_field = "slug"
+
+    def get_object(self):
+        return product_get(slug=self.kwargs["slug"])

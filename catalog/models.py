@@ -1,0 +1,71 @@
+import uuid
+from pathlib import PurePosixPath
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from catalog.validators import validate_image_upload
+
+
+def product_image_upload_to(instance: "Product", filename: str) -> str:
+    """Store images under an unguessable folder so names never collide or leak order."""
+    suffix = PurePosixPath(filename).suffix.lower() or ".img"
+    return f"products/{uuid.uuid4().hex}/image{suffix}"
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    sku = models.CharField("SKU", max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    stock = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField("active", default=True)
+    image = models.ImageField(
+        upload_to=product_image_upload_to,
+        blank=True,
+        max_length=255,
+        validators=[validate_image_upload],
+    )
+    # Made from `image` by catalog.services.product_thumbnail_update, never uploaded.
+    thumbnail = models.ImageField(blank=True, editable=False, max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stock__gte=0), name="catalog_product_stock_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="catalog_product_price_non_negative"
+            ),
+        ]
+        indexes = [
+            # The storefront only lists active products, ordered by one of these.
+            models.Index(fields=["is_active", "name", "id"], name="catalog_product_name_idx"),
+            models.Index(fields=["is_active", "price", "id"], name="catalog_product_price_idx"),
+            models.Index(fields=["is_active", "created_at"], name="catalog_product_newest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sku})"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0

@@ -1,0 +1,86 @@
+"""One error envelope for the whole API: {"error": {"code", "message", "details"}}."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from shop.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """Build the documented error envelope."""
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def _validation_details(detail: Any) -> dict[str, Any]:
+    if isinstance(detail, dict):
+        return detail
+    return {"non_field_errors": detail if isinstance(detail, list) else [detail]}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Turn domain, Django and DRF exceptions into the envelope; anything else stays a 500."""
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        details = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(details)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    # Let DRF add its headers (WWW-Authenticate, Retry-After, Allow) before re-shaping the body.
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    assert isinstance(exc, exceptions.APIException)
+    if isinstance(exc, exceptions.ValidationError):
+        body = error_body(
+            "invalid", "The request has invalid fields.", _validation_details(exc.detail)
+        )
+    elif isinstance(exc, exceptions.Throttled):
+        body = error_body(
+            "throttled", "Too many requests; try again later.", {"retry_after": exc.wait}
+        )
+    else:
+        body = error_body(exc.default_code, str(exc.detail))
+    response.data = body
+    return response
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    # Everything but the admin is an API for machines; the admin keeps Django's HTML pages.
+    return not request.path.startswith("/admin/")
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Answer an unknown API URL with the 404 envelope."""
+    return JsonResponse(error_body("not_found", "Not found."), status=404)
+
+
+def handler404(request: HttpRequest, exception: Exception) -> Any:
+    """Answer unknown URLs with the envelope outside the admin."""
+    if _wants_json(request):
+        return api_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> Any:
+    """Answer unhandled errors with the envelope outside the admin; the traceback is logged."""
+    if _wants_json(request):
+        return JsonResponse(
+            error_body("server_error", "Something went wrong on our side."), status=500
+        )
+    return defaults.server_error(request)

@@ -1,0 +1,28 @@
+"""Domain errors: exceptions with a stable code, turned into the API envelope and admin messages."""
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A refused business operation; `code` is stable and documented for API clients."""
+
+    code = "domain_error"
+    status_code = 400
+    default_message = "The request was refused."
+
+    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None):
+        self.message = message or self.default_message
+        self.details = details or {}
+        super().__init__(self.message)
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status_code = 404
+    default_message = "Not found."
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status_code = 409
+    default_message = "The request conflicts with the current state."
