@@ -13,7 +13,10 @@ from shop.errors import NotFound
 def product_list(*, filters: Mapping[str, str] | None = None) -> QuerySet[Product]:
     """Return active products matching the storefront filters; refuse invalid filter values."""
     queryset = Product.objects.filter(is_active=True).select_related("category")
-    filterset = ProductFilter(data=filters or {}, queryset=queryset)
+    if not filters or not any(name in filters for name in ProductFilter.base_filters):
+        # The most common listing has no filters; skip building (deep-copying) a FilterSet.
+        return queryset
+    filterset = ProductFilter(data=filters, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError({field: list(errors) for field, errors in filterset.errors.items()})
     return filterset.qs

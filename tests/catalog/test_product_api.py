@@ -239,3 +239,32 @@ def test_categories_count_active_products(api_client):
         ("empty", 0),
         ("tea", 2),
     ]
+
+
+@pytest.mark.parametrize("with_image", [True, False])
+def test_fast_representation_equals_drf_generic_rendering(rf, with_image, settings):
+    from rest_framework import serializers
+
+    from catalog.apis import ProductOutputSerializer
+
+    settings.TIME_ZONE = "Europe/Stockholm"  # a non-UTC zone exercises the offset rendering
+    category = CategoryFactory()
+    if with_image:
+        product = product_create(
+            sku="FAST-1",
+            name="Café crème ünïcode",
+            slug="fast",
+            category=category,
+            price=Decimal("1234.50"),
+            image=image_upload(name="a photo with spaces.png"),
+        )
+    else:
+        product = ProductFactory(price=Decimal("0.00"), stock=0, category=category)
+    product.refresh_from_db()
+
+    request = rf.get("/api/v1/products/", HTTP_HOST="shop.example.com")
+    serializer = ProductOutputSerializer(product, context={"request": request})
+    generic = serializers.ModelSerializer.to_representation(serializer, product)
+
+    assert serializer.data == generic
+    assert set(generic) == set(serializer.fields)
