@@ -1,0 +1,63 @@
+"""The catalog admin as an employee uses it, in a real browser against a live server."""
+
+from decimal import Decimal
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from catalog.models import Product
+from catalog.services import product_create
+from tests.conftest import image_upload
+from tests.factories import CategoryFactory, SuperuserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _log_in(browser, live_server):
+    SuperuserFactory(username="boss", password="correct horse battery")
+    browser.get(f"{live_server.url}/admin/login/")
+    browser.find_element(By.NAME, "username").send_keys("boss")
+    browser.find_element(By.NAME, "password").send_keys("correct horse battery")
+    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    assert "Run the shop" in browser.page_source
+
+
+def test_employee_edits_stock_in_the_list_and_hides_a_product(browser, live_server, tmp_path):
+    category = CategoryFactory(name="Tea", slug="tea")
+    product_create(
+        sku="TEA-1",
+        name="Sencha",
+        slug="sencha",
+        category=category,
+        price=Decimal("7.50"),
+        stock=3,
+        image=image_upload(),
+    )
+    product_create(
+        sku="TEA-2", name="Assam", slug="assam", category=category, price=Decimal("6.00")
+    )
+    _log_in(browser, live_server)
+
+    browser.get(f"{live_server.url}/admin/catalog/product/")
+    thumbnail = browser.find_element(By.CSS_SELECTOR, "#result_list img")
+    assert browser.execute_script("return arguments[0].naturalWidth", thumbnail) > 0
+    stock = browser.find_element(By.CSS_SELECTOR, "input[name$='-stock'][value='3']")
+    stock.clear()
+    stock.send_keys("12")
+    browser.find_element(By.NAME, "_save").click()
+    assert "successfully" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
+    assert Product.objects.get(sku="TEA-1").stock == 12
+
+    browser.find_element(By.CSS_SELECTOR, "input.action-select[value='%d']" % Product.objects.get(sku="TEA-2").id).click()
+    Select(browser.find_element(By.NAME, "action")).select_by_value("deactivate")
+    browser.find_element(By.CSS_SELECTOR, "button[name=index]").click()
+    assert "1 product(s) now hidden." in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
+    assert Product.objects.get(sku="TEA-2").is_active is False
+    browser.save_screenshot(str(tmp_path / "products.png"))
+
+
+def test_api_docs_render_in_the_browser(browser, live_server):
+    browser.get(f"{live_server.url}/api/docs/")
+    operations = browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")
+    assert "/api/v1/products/" in {op.text.replace("\u200b", "") for op in operations}
