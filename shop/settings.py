@@ -90,6 +90,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
+if not env.str("DATABASE_URL", default="") and not PRODUCTION:
+    # The local default database lives in var/, which a fresh clone does not have yet.
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'shop.sqlite3'}"),
 }
