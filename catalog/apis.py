@@ -10,6 +10,7 @@ from catalog.filters import ORDERINGS
 from catalog.models import Category, Product
 from catalog.selectors import category_list, product_get, product_list
 from shop.api.representation import FastFields
+from shop.api.schema import error_responses
 
 
 class CategoryOutputSerializer(serializers.ModelSerializer):
@@ -121,7 +122,13 @@ _PRODUCT_FILTERS = [
 ]
 
 
-@extend_schema(parameters=_PRODUCT_FILTERS)
+@extend_schema(
+    parameters=_PRODUCT_FILTERS,
+    responses={
+        200: ProductOutputSerializer,
+        **error_responses(e400="Invalid filter or paging values.", e404="No such page."),
+    },
+)
 class ProductListApi(generics.ListAPIView):
     serializer_class = ProductOutputSerializer
 
@@ -129,6 +136,9 @@ class ProductListApi(generics.ListAPIView):
         return product_list(filters=self.request.query_params)
 
 
+@extend_schema(
+    responses={200: ProductOutputSerializer, **error_responses(e404="No such active product.")}
+)
 class ProductDetailApi(generics.RetrieveAPIView):
     serializer_class = ProductOutputSerializer
     lookup_field = "slug"

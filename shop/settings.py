@@ -90,8 +90,8 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-if not env.str("DATABASE_URL", default="") and not PRODUCTION:
-    # The local default database lives in var/, which a fresh clone does not have yet.
+if not PRODUCTION:
+    # Local databases and files live in var/, which a fresh clone does not have yet.
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'shop.sqlite3'}"),
@@ -102,6 +102,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_shop")}
+else:
+    # A file, not the in-memory default: the browser tests' live server threads then get
+    # connections of their own instead of sharing the test thread's.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

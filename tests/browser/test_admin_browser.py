@@ -49,7 +49,8 @@ def test_employee_edits_stock_in_the_list_and_hides_a_product(browser, live_serv
     assert "successfully" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
     assert Product.objects.get(sku="TEA-1").stock == 12
 
-    browser.find_element(By.CSS_SELECTOR, "input.action-select[value='%d']" % Product.objects.get(sku="TEA-2").id).click()
+    assam = Product.objects.get(sku="TEA-2")
+    browser.find_element(By.CSS_SELECTOR, f"input.action-select[value='{assam.id}']").click()
     Select(browser.find_element(By.NAME, "action")).select_by_value("deactivate")
     browser.find_element(By.CSS_SELECTOR, "button[name=index]").click()
     assert "1 product(s) now hidden." in browser.find_element(By.CSS_SELECTOR, ".messagelist").text

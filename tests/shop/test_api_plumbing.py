@@ -68,3 +68,15 @@ def test_cors_allows_only_configured_origins(client, settings):
 
     assert allowed["Access-Control-Allow-Origin"] == "https://shop.example.com"
     assert "Access-Control-Allow-Origin" not in other
+
+
+def test_openapi_schema_is_valid_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.json"
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", target
+    )
+    schema = json.loads(target.read_text())
+    errors = schema["paths"]["/api/v1/products/"]["get"]["responses"]["400"]
+    assert errors["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
