@@ -19,7 +19,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup, live_server):
+    # Set up after the test database and the live server, so torn down before them: the
+    # browser's keep-alive connections end, the server stops, then the database is dropped.
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from catalog.models import Product
 from catalog.services import product_create
@@ -14,12 +15,19 @@ from tests.factories import CategoryFactory, SuperuserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _click_and_wait(browser, element):
+    """Click something that loads a new page, and wait until the new page replaced the old."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+
+
 def _log_in(browser, live_server):
     SuperuserFactory(username="boss", password="correct horse battery")
     browser.get(f"{live_server.url}/admin/login/")
     browser.find_element(By.NAME, "username").send_keys("boss")
     browser.find_element(By.NAME, "password").send_keys("correct horse battery")
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
     assert "Run the shop" in browser.page_source
 
 
@@ -45,14 +53,14 @@ def test_employee_edits_stock_in_the_list_and_hides_a_product(browser, live_serv
     stock = browser.find_element(By.CSS_SELECTOR, "input[name$='-stock'][value='3']")
     stock.clear()
     stock.send_keys("12")
-    browser.find_element(By.NAME, "_save").click()
+    _click_and_wait(browser, browser.find_element(By.NAME, "_save"))
     assert "successfully" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
     assert Product.objects.get(sku="TEA-1").stock == 12
 
     assam = Product.objects.get(sku="TEA-2")
     browser.find_element(By.CSS_SELECTOR, f"input.action-select[value='{assam.id}']").click()
     Select(browser.find_element(By.NAME, "action")).select_by_value("deactivate")
-    browser.find_element(By.CSS_SELECTOR, "button[name=index]").click()
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[name=index]"))
     assert "1 product(s) now hidden." in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
     assert Product.objects.get(sku="TEA-2").is_active is False
     browser.save_screenshot(str(tmp_path / "products.png"))
