@@ -5,6 +5,7 @@ console email). Production (SHOP_ENV=production) refuses to start without its
 secrets. See README.md, "Configuration", for every variable.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "shop",
     "catalog",
+    "orders",
 ]
 
 MIDDLEWARE = [
@@ -189,11 +191,21 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@example.com")
 
 # --- The shop -------------------------------------------------------------------------
+SHOP_NAME = env.str("SHOP_NAME", default="The Shop")
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="EUR")
 SHOP_LOW_STOCK_THRESHOLD = env.int("SHOP_LOW_STOCK_THRESHOLD", default=5)
 # Lambda refuses request bodies over 6 MB; stay well below once encoded.
 SHOP_MAX_IMAGE_BYTES = env.int("SHOP_MAX_IMAGE_BYTES", default=4 * 1024 * 1024)
 SHOP_THUMBNAIL_SIZE = env.int("SHOP_THUMBNAIL_SIZE", default=320)
+SHOP_SHIPPING_FEE = Decimal(env.str("SHOP_SHIPPING_FEE", default="0.00")).quantize(Decimal("0.01"))
+SHOP_MAX_QUANTITY = env.int("SHOP_MAX_QUANTITY", default=99)
+SHOP_MAX_ORDER_LINES = env.int("SHOP_MAX_ORDER_LINES", default=50)
+# Guests placing orders, per client address; signed-in customers are not limited by this.
+SHOP_ORDER_THROTTLE_ANON = env.str("SHOP_ORDER_THROTTLE_ANON", default="30/min")
+
+# Throttling counts live here. Per process by default; point CACHE_URL at a shared cache
+# (e.g. dbcache://django_cache after `manage.py createcachetable`) in production.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -9,6 +9,7 @@ from shop.views import healthz
 
 api_v1 = [
     path("", include("catalog.urls")),
+    path("", include("orders.urls")),
 ]
 
 urlpatterns = [

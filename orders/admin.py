@@ -1,0 +1,215 @@
+import csv
+
+from django.contrib import admin, messages
+from django.db.models import Sum
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.html import format_html
+
+from orders.models import STATUS_TRANSITIONS, Order, OrderLine, OrderStatus, OrderStatusChange
+from orders.services import order_set_status
+from shop.errors import DomainError
+
+STATUS_COLOURS = {
+    OrderStatus.PLACED: "#b26b00",
+    OrderStatus.PAID: "#1f6fb2",
+    OrderStatus.SHIPPED: "#6a4fb3",
+    OrderStatus.DELIVERED: "#2e7d32",
+    OrderStatus.CANCELLED: "#777",
+}
+STATUS_ACTION_LABELS = {
+    OrderStatus.PAID: "Mark as paid",
+    OrderStatus.SHIPPED: "Mark as shipped",
+    OrderStatus.DELIVERED: "Mark as delivered",
+    OrderStatus.CANCELLED: "Cancel order (returns stock)",
+}
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ("sku", "name", "unit_price", "quantity", "line_total")
+    readonly_fields = fields
+
+
+class OrderStatusChangeInline(ReadOnlyInline):
+    model = OrderStatusChange
+    verbose_name_plural = "status history"
+    fields = ("created_at", "from_status", "to_status", "changed_by", "note")
+    readonly_fields = fields
+
+
+def _status_action(to_status: str):
+    def action(modeladmin, request, queryset):
+        modeladmin.status_change(request, queryset.order_by("pk"), to_status)
+
+    action.__name__ = f"mark_{to_status}"
+    return admin.action(description=f"{STATUS_ACTION_LABELS[to_status]}", permissions=["change"])(
+        action
+    )
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    change_form_template = "admin/orders/order/change_form.html"
+    list_display = (
+        "reference",
+        "customer_name",
+        "email",
+        "status_badge",
+        "item_count",
+        "total_with_currency",
+        "created_at",
+    )
+    list_filter = ("status",)
+    date_hierarchy = "created_at"
+    search_fields = ("reference", "email", "customer_name")
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = (OrderLineInline, OrderStatusChangeInline)
+    actions = (*(_status_action(status) for status in STATUS_ACTION_LABELS), "export_csv")
+    fieldsets = (
+        (None, {"fields": ("reference", "status", "created_at", "updated_at", "user")}),
+        ("Customer", {"fields": ("customer_name", "email", "phone")}),
+        (
+            "Shipping address",
+            {
+                "fields": (
+                    "shipping_line1",
+                    "shipping_line2",
+                    "shipping_postal_code",
+                    "shipping_city",
+                    "shipping_country",
+                )
+            },
+        ),
+        ("Totals", {"fields": ("subtotal", "shipping", "total", "currency")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Orders are records of what was sold: nothing is edited, status moves by the rules.
+        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=Sum("lines__quantity"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, order: Order) -> str:
+        return format_html(
+            '<span style="background:{};color:#fff;padding:2px 8px;border-radius:10px;'
+            'font-size:11px;font-weight:bold;text-transform:uppercase">{}</span>',
+            STATUS_COLOURS[order.status],
+            order.get_status_display(),
+        )
+
+    @admin.display(description="items", ordering="item_count")
+    def item_count(self, order: Order) -> int:
+        return order.item_count or 0
+
+    @admin.display(description="total", ordering="total")
+    def total_with_currency(self, order: Order) -> str:
+        return f"{order.total} {order.currency}"
+
+    def status_change(self, request, orders, to_status: str, note: str = "") -> None:
+        """Move each order through the service and say, per order, what was refused."""
+        done, refused = [], []
+        for order in orders:
+            try:
+                order_set_status(order=order, status=to_status, by=request.user, note=note)
+                done.append(order.reference)
+            except DomainError as error:
+                refused.append(f"{order.reference}: {error.message}")
+        if done:
+            self.message_user(
+                request,
+                f"{len(done)} order(s) now {to_status}: {', '.join(done)}.",
+                messages.SUCCESS,
+            )
+        for reason in refused:
+            self.message_user(request, f"Refused {reason}", messages.ERROR)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        transitions = STATUS_TRANSITIONS[order.status] if order else frozenset()
+        extra_context = {
+            **(extra_context or {}),
+            "status_buttons": [
+                (status, label)
+                for status, label in STATUS_ACTION_LABELS.items()
+                if status in transitions
+            ],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        to_status = request.POST.get("_set_status")
+        if to_status in STATUS_ACTION_LABELS:
+            self.status_change(request, [obj], to_status, note=request.POST.get("_note", "")[:500])
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Every field is read-only; status changes go through order_set_status only.
+        pass
+
+    @admin.action(description="Export selected orders to CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "reference",
+                "placed_at",
+                "status",
+                "customer",
+                "email",
+                "phone",
+                "country",
+                "items",
+                "subtotal",
+                "shipping",
+                "total",
+                "currency",
+            ]
+        )
+        for order in queryset.order_by("created_at", "pk"):
+            writer.writerow(
+                [
+                    order.reference,
+                    order.created_at.isoformat(),
+                    order.status,
+                    _csv_safe(order.customer_name),
+                    order.email,
+                    _csv_safe(order.phone),
+                    order.shipping_country,
+                    order.item_count or 0,
+                    order.subtotal,
+                    order.shipping,
+                    order.total,
+                    order.currency,
+                ]
+            )
+        return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula when opened in a spreadsheet.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

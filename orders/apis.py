@@ -1,0 +1,169 @@
+"""Storefront order API: place an order, read it back."""
+
+import re
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from orders.models import Order
+from orders.selectors import order_get_for_guest
+from orders.services import Address, Customer, OrderItem, order_place
+from shop.api.schema import error_responses
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
+
+
+class OrderPlacementAnonThrottle(AnonRateThrottle):
+    scope = "order_place_anon"
+
+    def get_rate(self) -> str:
+        # Read at request time, so the rate is a plain Django setting.
+        return settings.SHOP_ORDER_THROTTLE_ANON
+
+
+class OrderLineOutputSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    quantity = serializers.IntegerField()
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class StatusChangeOutputSerializer(serializers.Serializer):
+    status = serializers.CharField(source="to_status")
+    at = serializers.DateTimeField(source="created_at")
+
+
+class OrderOutputSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    customer = serializers.SerializerMethodField()
+    shipping_address = serializers.SerializerMethodField()
+    lines = OrderLineOutputSerializer(many=True)
+    subtotal = serializers.DecimalField(max_digits=12, decimal_places=2)
+    shipping = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    status_history = StatusChangeOutputSerializer(many=True, source="status_changes")
+    created_at = serializers.DateTimeField()
+
+    def get_customer(self, order: Order) -> dict[str, str]:
+        return {"name": order.customer_name, "email": order.email, "phone": order.phone}
+
+    def get_shipping_address(self, order: Order) -> dict[str, str]:
+        return {
+            "line1": order.shipping_line1,
+            "line2": order.shipping_line2,
+            "city": order.shipping_city,
+            "postal_code": order.shipping_postal_code,
+            "country": order.shipping_country,
+        }
+
+
+class PlacedOrderOutputSerializer(OrderOutputSerializer):
+    access_token = serializers.CharField(
+        allow_null=True,
+        help_text="Guests only, shown once: send it as X-Order-Token to read the order.",
+    )
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+
+class AddressInputSerializer(serializers.Serializer):
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    postal_code = serializers.CharField(max_length=20)
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$", max_length=2, error_messages={"invalid": "A two-letter ISO code."}
+    )
+
+    def validate_country(self, value: str) -> str:
+        return value.upper()
+
+
+class ItemInputSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class OrderPlaceInputSerializer(serializers.Serializer):
+    customer = CustomerInputSerializer()
+    shipping_address = AddressInputSerializer()
+    items = ItemInputSerializer(many=True, allow_empty=False)
+
+
+class OrderPlaceApi(APIView):
+    throttle_classes = [OrderPlacementAnonThrottle]
+
+    @extend_schema(
+        request=OrderPlaceInputSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Any unique string (a UUID): a retry with the same key and body "
+                "returns the original order instead of placing another.",
+            )
+        ],
+        responses={
+            201: PlacedOrderOutputSerializer,
+            **error_responses(
+                e400="Invalid fields, or products that cannot be bought.",
+                e409="Not enough stock (insufficient_stock, with each short item).",
+                e422="Idempotency-Key reused with a different body.",
+                e429="Too many orders from this client; try again later.",
+            ),
+        },
+    )
+    def post(self, request):
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not IDEMPOTENCY_KEY.match(key):
+            raise ValidationError({"Idempotency-Key": ["1 to 255 printable characters."]})
+        serializer = OrderPlaceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        placed = order_place(
+            items=[OrderItem(**item) for item in data["items"]],
+            customer=Customer(**data["customer"]),
+            address=Address(**data["shipping_address"]),
+            idempotency_key=key,
+        )
+        body = OrderOutputSerializer(placed.order).data
+        body["access_token"] = placed.access_token
+        headers = {"Location": reverse("order-detail", args=[placed.order.reference])}
+        if placed.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(body, status=status.HTTP_201_CREATED, headers=headers)
+
+
+class OrderDetailApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "X-Order-Token",
+                str,
+                OpenApiParameter.HEADER,
+                description="The access token a guest got when placing the order.",
+            )
+        ],
+        responses={
+            200: OrderOutputSerializer,
+            **error_responses(e404="No such order, or the token does not match."),
+        },
+    )
+    def get(self, request, reference: str):
+        order = order_get_for_guest(reference=reference, token=request.headers.get("X-Order-Token"))
+        return Response(OrderOutputSerializer(order).data)

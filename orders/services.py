@@ -1,0 +1,311 @@
+"""Writes on orders: placing them, moving their status."""
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from catalog.models import Product
+from orders.errors import (
+    IdempotencyKeyReused,
+    InsufficientStock,
+    InvalidStatusTransition,
+    ProductUnavailable,
+)
+from orders.models import (
+    STATUS_TRANSITIONS,
+    IdempotencyKey,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+)
+
+logger = logging.getLogger(__name__)
+
+# No 0/O or 1/I/L: references are read out over the phone. 32 symbols, 10 of them: 50 bits.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    product_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Customer:
+    name: str
+    email: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Address:
+    line1: str
+    city: str
+    postal_code: str
+    country: str
+    line2: str = ""
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    # The guest's secret for reading the order; None for a signed-in customer's order.
+    access_token: str | None
+    # True when an Idempotency-Key replay returned an order placed earlier.
+    replayed: bool = False
+
+
+def token_hash(token: str) -> str:
+    """Return the stored form of an access token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _reference_new() -> str:
+    symbols = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{symbols[:5]}-{symbols[5:]}"
+
+
+def _items_merged(items: Iterable[OrderItem]) -> dict[int, int]:
+    """Merge repeated products and check quantities; return {product_id: quantity}."""
+    merged: Counter[int] = Counter()
+    for item in items:
+        merged[item.product_id] += item.quantity
+    if not merged:
+        raise ValidationError({"items": ["An order needs at least one item."]})
+    if len(merged) > settings.SHOP_MAX_ORDER_LINES:
+        raise ValidationError(
+            {"items": [f"At most {settings.SHOP_MAX_ORDER_LINES} different products an order."]}
+        )
+    limit = settings.SHOP_MAX_QUANTITY
+    wrong = [pid for pid, quantity in merged.items() if not 1 <= quantity <= limit]
+    if wrong:
+        raise ValidationError(
+            {"items": [f"Quantity must be from 1 to {limit} (product {pid})." for pid in wrong]}
+        )
+    return dict(sorted(merged.items()))
+
+
+def _request_hash(*, lines: dict[int, int], customer: Customer, address: Address) -> str:
+    body = {
+        "items": sorted(lines.items()),
+        "customer": asdict(customer),
+        "address": asdict(address),
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _derived_token(*, scope: str, key: str, reference: str) -> str:
+    # With an Idempotency-Key the token is derived, not random, so that a retry whose first
+    # answer was lost gets the same token back; the key is the client's own secret.
+    message = f"order-access:{scope}:{key}:{reference}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _replay(*, scope: str, key: str, request_hash: str, guest: bool) -> PlacedOrder | None:
+    """Return the order an earlier request with this key placed, or None if there is none."""
+    found = IdempotencyKey.objects.select_related("order").filter(scope=scope, key=key).first()
+    if found is None:
+        return None
+    if not hmac.compare_digest(found.request_hash, request_hash):
+        raise IdempotencyKeyReused()
+    order = found.order
+    token = _derived_token(scope=scope, key=key, reference=order.reference) if guest else None
+    return PlacedOrder(order=order, access_token=token, replayed=True)
+
+
+def _stock_take(lines: dict[int, int]) -> dict[int, Product]:
+    """Lock the products in primary-key order, check them, take the stock; all or nothing."""
+    products = {
+        product.pk: product
+        for product in Product.objects.select_for_update().filter(pk__in=lines).order_by("pk")
+    }
+    unavailable = [pid for pid in lines if pid not in products or not products[pid].is_active]
+    if unavailable:
+        raise ProductUnavailable(
+            f"{len(unavailable)} item(s) cannot be bought.",
+            details={"items": [{"product_id": pid} for pid in unavailable]},
+        )
+    short = [
+        {"product_id": pid, "requested": quantity, "available": products[pid].stock}
+        for pid, quantity in lines.items()
+        if products[pid].stock < quantity
+    ]
+    if short:
+        raise InsufficientStock(
+            f"Not enough stock for {len(short)} item(s).", details={"items": short}
+        )
+    for pid, quantity in lines.items():
+        # The row is locked on PostgreSQL; the condition also guards databases without locks.
+        taken = Product.objects.filter(pk=pid, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        )
+        if not taken:
+            available = Product.objects.values_list("stock", flat=True).get(pk=pid)
+            raise InsufficientStock(
+                "Not enough stock for 1 item(s).",
+                details={
+                    "items": [{"product_id": pid, "requested": quantity, "available": available}]
+                },
+            )
+    return products
+
+
+def _order_emails_after_commit(*, order_id: int, kind: str) -> None:
+    def send() -> None:
+        # Imported here: zappa.asynchronous imports boto3, which a cold start need not pay for.
+        from orders.tasks import order_email_task
+
+        order_email_task(order_id, kind)
+
+    # robust: a failure to hand the email over is logged and never reaches the caller,
+    # whose order is committed already.
+    transaction.on_commit(send, robust=True)
+
+
+def order_place(
+    *,
+    items: Iterable[OrderItem],
+    customer: Customer,
+    address: Address,
+    user=None,
+    idempotency_key: str | None = None,
+) -> PlacedOrder:
+    """Place an order in one transaction: check items, take stock, snapshot lines, total it."""
+    lines = _items_merged(items)
+    guest = user is None
+    scope = "guest" if guest else f"user:{user.pk}"
+    request_hash = _request_hash(lines=lines, customer=customer, address=address)
+    if idempotency_key:
+        replayed = _replay(scope=scope, key=idempotency_key, request_hash=request_hash, guest=guest)
+        if replayed:
+            return replayed
+    try:
+        return _order_create(
+            lines=lines,
+            customer=customer,
+            address=address,
+            user=user,
+            scope=scope,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+        )
+    except IntegrityError:
+        # A concurrent request with the same key committed first: answer as its replay.
+        if idempotency_key:
+            replayed = _replay(
+                scope=scope, key=idempotency_key, request_hash=request_hash, guest=guest
+            )
+            if replayed:
+                return replayed
+        raise
+
+
+@transaction.atomic
+def _order_create(
+    *,
+    lines: dict[int, int],
+    customer: Customer,
+    address: Address,
+    user,
+    scope: str,
+    idempotency_key: str | None,
+    request_hash: str,
+) -> PlacedOrder:
+    products = _stock_take(lines)
+    order_lines = [
+        OrderLine(
+            product_id=pid,
+            sku=products[pid].sku,
+            name=products[pid].name,
+            unit_price=products[pid].price,
+            quantity=quantity,
+            line_total=products[pid].price * quantity,
+        )
+        for pid, quantity in lines.items()
+    ]
+    subtotal = sum((line.line_total for line in order_lines), Decimal("0.00"))
+    shipping = settings.SHOP_SHIPPING_FEE
+    order = Order(
+        user=user,
+        customer_name=customer.name,
+        email=customer.email,
+        phone=customer.phone,
+        shipping_line1=address.line1,
+        shipping_line2=address.line2,
+        shipping_city=address.city,
+        shipping_postal_code=address.postal_code,
+        shipping_country=address.country,
+        subtotal=subtotal,
+        shipping=shipping,
+        total=subtotal + shipping,
+        currency=settings.SHOP_CURRENCY,
+    )
+    token = None
+    for attempt in range(5):
+        order.reference = _reference_new()
+        if user is None:
+            token = (
+                _derived_token(scope=scope, key=idempotency_key, reference=order.reference)
+                if idempotency_key
+                else secrets.token_urlsafe(32)
+            )
+            order.access_token_hash = token_hash(token)
+        try:
+            # A savepoint: a (very unlikely) reference clash must not spoil the transaction.
+            with transaction.atomic():
+                order.save(force_insert=True)
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    for line in order_lines:
+        line.order = order
+    OrderLine.objects.bulk_create(order_lines)
+    OrderStatusChange.objects.create(
+        order=order, from_status="", to_status=OrderStatus.PLACED, changed_by=user
+    )
+    if idempotency_key:
+        IdempotencyKey.objects.create(
+            scope=scope, key=idempotency_key, request_hash=request_hash, order=order
+        )
+    _order_emails_after_commit(order_id=order.pk, kind="confirmation")
+    return PlacedOrder(order=order, access_token=token)
+
+
+@transaction.atomic
+def order_set_status(*, order: Order, status: str, by=None, note: str = "") -> Order:
+    """Move an order to `status` if the rules allow it; cancelling returns the stock."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if status not in STATUS_TRANSITIONS[locked.status]:
+        raise InvalidStatusTransition(
+            f"An order that is {locked.get_status_display().lower()} cannot become {status}.",
+            details={"reference": locked.reference, "from": locked.status, "to": status},
+        )
+    if status == OrderStatus.CANCELLED:
+        for line in locked.lines.order_by("product_id"):
+            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+    previous = locked.status
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    OrderStatusChange.objects.create(
+        order=locked, from_status=previous, to_status=status, changed_by=by, note=note
+    )
+    if status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED):
+        _order_emails_after_commit(order_id=locked.pk, kind=status)
+    return locked
