@@ -1,6 +1,7 @@
 import csv
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone
@@ -157,12 +158,17 @@ class OrderAdmin(admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def response_change(self, request, obj):
-        to_status = request.POST.get("_set_status")
-        if to_status in STATUS_ACTION_LABELS:
-            self.status_change(request, [obj], to_status, note=request.POST.get("_note", "")[:500])
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The status buttons bypass the (entirely read-only) form and go to the service.
+        to_status = request.POST.get("_set_status") if request.method == "POST" else None
+        if object_id and to_status in STATUS_ACTION_LABELS:
+            order = self.get_object(request, object_id)
+            if order is None or not self.has_change_permission(request, order):
+                raise PermissionDenied
+            note = request.POST.get("_note", "")[:500]
+            self.status_change(request, [order], to_status, note=note)
             return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         # Every field is read-only; status changes go through order_set_status only.
