@@ -3,9 +3,11 @@
 from collections.abc import Callable
 
 from catalog.demo import seed_catalog
+from orders.demo import seed_orders
 
-# Every seeder is idempotent and returns one line saying what it did.
-# The orders work adds its order history here, after the catalog it needs.
+# Every seeder is idempotent and returns one line saying what it did; later ones may use
+# what earlier ones made (orders need products).
 SEEDERS: list[Callable[[], str]] = [
     seed_catalog,
+    seed_orders,
 ]

@@ -1,10 +1,15 @@
 import re
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
 
 from catalog.models import Category, Product
+from orders.models import Order, OrderStatusChange
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +26,27 @@ def test_seed_demo_is_idempotent(capsys):
     assert Product.objects.filter(stock=0).exists()
     assert "created" in first
 
+    orders = Order.objects.count()
+    assert 2000 <= orders <= 5000
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert statuses == {"placed", "paid", "shipped", "delivered", "cancelled"}
+    oldest = Order.objects.order_by("created_at").first().created_at
+    assert timezone.now() - timedelta(days=91) < oldest < timezone.now() - timedelta(days=80)
+    sums = Order.objects.annotate(lines_sum=Sum("lines__line_total")).values_list(
+        "subtotal", "lines_sum", "total"
+    )
+    # Compared in Python: SQLite sums decimals as floats.
+    assert all(
+        subtotal == Decimal(lines_sum).quantize(Decimal("0.01")) and total >= subtotal
+        for subtotal, lines_sum, total in sums
+    )
+    assert not OrderStatusChange.objects.filter(created_at__gt=timezone.now()).exists()
+
     call_command("seed_demo")
-    assert "0 product(s) created" in capsys.readouterr().out
+    second = capsys.readouterr().out
+    assert "0 product(s) created" in second and "left as it is" in second
     assert list(Product.objects.order_by("sku").values_list("sku", "price", "stock")) == products
+    assert Order.objects.count() == orders
 
 
 def test_ensure_local_admin_prints_a_working_login(capsys):
