@@ -1,7 +1,12 @@
 """The app's URLs plus bare baseline views that do the same database work without DRF."""
 
+import json
+
+from django.db import transaction
+from django.db.models import F
 from django.http import Http404, JsonResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from catalog.models import Product
 from shop.urls import urlpatterns as shop_urlpatterns
@@ -41,7 +46,23 @@ def baseline_product(request, slug):
     return JsonResponse(row)
 
 
+@csrf_exempt
+def baseline_stock_take(request):
+    """Take the stock of an order's items and nothing else: the irreducible write of a sale."""
+    items = sorted((i["product_id"], i["quantity"]) for i in json.loads(request.body)["items"])
+    with transaction.atomic():
+        for product_id, quantity in items:
+            taken = Product.objects.filter(pk=product_id, stock__gte=quantity).update(
+                stock=F("stock") - quantity
+            )
+            if not taken:
+                transaction.set_rollback(True)
+                return JsonResponse({"error": "insufficient_stock"}, status=409)
+    return JsonResponse({"ok": True}, status=201)
+
+
 urlpatterns = [
+    path("baseline/stock-take/", baseline_stock_take),
     path("baseline/products/", baseline_products),
     path("baseline/products/<slug:slug>/", baseline_product),
     *shop_urlpatterns,

@@ -133,7 +133,10 @@ def _stock_take(lines: dict[int, int]) -> dict[int, Product]:
     """Lock the products in primary-key order, check them, take the stock; all or nothing."""
     products = {
         product.pk: product
-        for product in Product.objects.select_for_update().filter(pk__in=lines).order_by("pk")
+        for product in Product.objects.select_for_update()
+        .filter(pk__in=lines)
+        .only("pk", "sku", "name", "price", "stock", "is_active")
+        .order_by("pk")
     }
     unavailable = [pid for pid in lines if pid not in products or not products[pid].is_active]
     if unavailable:
@@ -195,25 +198,30 @@ def order_place(
         replayed = _replay(scope=scope, key=idempotency_key, request_hash=request_hash, guest=guest)
         if replayed:
             return replayed
-    try:
-        return _order_create(
-            lines=lines,
-            customer=customer,
-            address=address,
-            user=user,
-            scope=scope,
-            idempotency_key=idempotency_key,
-            request_hash=request_hash,
-        )
-    except IntegrityError:
-        # A concurrent request with the same key committed first: answer as its replay.
-        if idempotency_key:
-            replayed = _replay(
-                scope=scope, key=idempotency_key, request_hash=request_hash, guest=guest
+    # Two tries: a rolled-back attempt has written nothing, so trying again is safe.
+    for attempt in (1, 2):
+        try:
+            return _order_create(
+                lines=lines,
+                customer=customer,
+                address=address,
+                user=user,
+                scope=scope,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash,
             )
-            if replayed:
-                return replayed
-        raise
+        except IntegrityError:
+            # A concurrent request with the same key committed first: answer as its replay.
+            if idempotency_key:
+                replayed = _replay(
+                    scope=scope, key=idempotency_key, request_hash=request_hash, guest=guest
+                )
+                if replayed:
+                    return replayed
+            # Otherwise the random reference clashed (about 1 in 10^15): draw another once.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 @transaction.atomic
@@ -256,24 +264,16 @@ def _order_create(
         total=subtotal + shipping,
         currency=settings.SHOP_CURRENCY,
     )
+    order.reference = _reference_new()
     token = None
-    for attempt in range(5):
-        order.reference = _reference_new()
-        if user is None:
-            token = (
-                _derived_token(scope=scope, key=idempotency_key, reference=order.reference)
-                if idempotency_key
-                else secrets.token_urlsafe(32)
-            )
-            order.access_token_hash = token_hash(token)
-        try:
-            # A savepoint: a (very unlikely) reference clash must not spoil the transaction.
-            with transaction.atomic():
-                order.save(force_insert=True)
-            break
-        except IntegrityError:
-            if attempt == 4:
-                raise
+    if user is None:
+        token = (
+            _derived_token(scope=scope, key=idempotency_key, reference=order.reference)
+            if idempotency_key
+            else secrets.token_urlsafe(32)
+        )
+        order.access_token_hash = token_hash(token)
+    order.save(force_insert=True)
     for line in order_lines:
         line.order = order
     OrderLine.objects.bulk_create(order_lines)

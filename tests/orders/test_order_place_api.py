@@ -314,3 +314,44 @@ def test_reference_is_short_unique_and_not_sequential(
     assert len(set(references)) == 20
     assert all(len(ref) == 11 and ref[5] == "-" for ref in references)
     assert references != sorted(references)
+
+
+def test_fast_order_representation_equals_drf_generic_rendering(tea, mug, settings):
+    from rest_framework import serializers
+
+    from orders.apis import OrderOutputSerializer
+    from orders.services import Address, Customer, OrderItem, order_place, order_set_status
+
+    settings.TIME_ZONE = "America/New_York"
+    settings.SHOP_SHIPPING_FEE = Decimal("3.5")
+    order = order_place(
+        items=[OrderItem(tea.id, 2), OrderItem(mug.id, 1)],
+        customer=Customer(name="Zoë", email="z@example.com"),
+        address=Address(line1="1 Road", city="Town", postal_code="1", country="US"),
+    ).order
+    order_set_status(order=order, status="paid")
+    order = Order.objects.prefetch_related("lines", "status_changes").get(pk=order.pk)
+
+    serializer = OrderOutputSerializer(order)
+    generic = serializers.Serializer.to_representation(serializer, order)
+
+    assert serializer.data == generic
+    assert set(generic) == set(serializer.fields)
+
+
+def test_a_clashing_reference_is_drawn_again(
+    api_client, tea, monkeypatch, django_capture_on_commit_callbacks
+):
+    from orders import services
+
+    taken = _place(api_client, order_body((tea.id, 1)), django_capture_on_commit_callbacks)
+    draws = iter([taken.json()["reference"], "NEWRE-FERNC"])
+    monkeypatch.setattr(services, "_reference_new", lambda: next(draws))
+
+    response = _place(api_client, order_body((tea.id, 1)), django_capture_on_commit_callbacks)
+
+    assert response.status_code == 201
+    assert response.json()["reference"] == "NEWRE-FERNC"
+    tea.refresh_from_db()
+    assert tea.stock == 3
+    assert Order.objects.count() == 2
