@@ -39,6 +39,7 @@ format: install
 
 bench: install  ## Benchmarks on PostgreSQL (DATABASE_URL, default the local server).
 	$(BIN)/python bench/catalog_api.py
+	$(BIN)/python bench/checkout.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

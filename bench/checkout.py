@@ -157,19 +157,32 @@ def main() -> None:
             [
                 name,
                 f"{result.throughput:.0f}",
+                f"{count.get(201, 0) / result.seconds:.0f}",
                 f"{result.percentile(50):.1f}",
                 f"{result.percentile(95):.1f}",
                 str(count.get(201, 0)),
                 str(count.get(409, 0)),
                 str(fivexx),
                 str(sum(n for s, n in count.items() if s not in (201, 409) and s < 500)),
+                f"{result.client_cpu:.0%}",
             ]
         )
     ratio = results["checkout"].throughput / results["baseline"].throughput
     print_table(
         f"Checkout, {HOT_PRODUCTS} hot products, {args.concurrency} clients, gunicorn "
         f"{args.workers} workers, PostgreSQL",
-        ["request", "req/s", "p50 ms", "p95 ms", "201", "409", "5xx", "other"],
+        [
+            "request",
+            "req/s",
+            "201/s",
+            "p50 ms",
+            "p95 ms",
+            "201",
+            "409",
+            "5xx",
+            "other",
+            "load generator CPU",
+        ],
         table,
     )
     print(f"\ncheckout / baseline throughput: {ratio:.2f}x")

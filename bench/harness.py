@@ -6,6 +6,7 @@ busy or slow machine moves both numbers together.
 
 import http.client
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -112,6 +113,8 @@ class LoadResult:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
+    # CPU the load generator itself used, as a share of one core: what the server did not get.
+    client_cpu: float = 0.0
 
     @property
     def throughput(self) -> float:
@@ -153,10 +156,14 @@ def load(
                     result.statuses[status] += 1
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    used = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+    result.client_cpu = used / (time.monotonic() - start)
     return result
 
 
