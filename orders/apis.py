@@ -7,13 +7,24 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from orders.errors import EmptyCart
 from orders.models import Order
-from orders.selectors import order_get_for_guest
-from orders.services import Address, Customer, OrderItem, order_place
+from orders.selectors import cart_get, order_get_for_viewer, order_list_for_user
+from orders.services import (
+    Address,
+    Customer,
+    OrderItem,
+    cart_clear,
+    cart_item_remove,
+    cart_item_set,
+    order_place,
+)
+from shop.api.pagination import PageNumberPagination
 from shop.api.representation import FastFields
 from shop.api.schema import error_responses
 
@@ -137,11 +148,59 @@ class OrderPlaceInputSerializer(serializers.Serializer):
     items = ItemInputSerializer(many=True, allow_empty=False)
 
 
-class OrderPlaceApi(APIView):
+class CustomerOverrideInputSerializer(CustomerInputSerializer):
+    name = serializers.CharField(max_length=200, required=False)
+    email = serializers.EmailField(max_length=254, required=False)
+
+
+class CustomerOrderPlaceInputSerializer(serializers.Serializer):
+    """A signed-in customer's order: name and email default to the token's, items to the cart."""
+
+    customer = CustomerOverrideInputSerializer(required=False)
+    shipping_address = AddressInputSerializer()
+    items = ItemInputSerializer(many=True, allow_empty=False, required=False)
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
+        raise ValidationError({"Idempotency-Key": ["1 to 255 printable characters."]})
+    return key
+
+
+def _customer_of(user, given: dict) -> Customer:
+    """The customer details for a signed-in customer's order: what was given, else the token's."""
+    name = given.get("name") or user.get_full_name() or user.email
+    email = given.get("email") or user.email
+    if not name or not email:
+        raise ValidationError({"customer": ["Give a name and an email for this order."]})
+    return Customer(name=name, email=email, phone=given.get("phone", ""))
+
+
+class OrderListCreateApi(APIView):
     throttle_classes = [OrderPlacementAnonThrottle]
+
+    def get_permissions(self):
+        if self.request.method == "GET":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    @extend_schema(
+        responses={
+            200: OrderOutputSerializer(many=True),
+            **error_responses(e401="Sign in to list your orders."),
+        },
+    )
+    def get(self, request):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(order_list_for_user(user=request.user), request, self)
+        return paginator.get_paginated_response(OrderOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=OrderPlaceInputSerializer,
+        description="Guests send customer details and items. A signed-in customer may leave "
+        "out `items` to check out the cart (emptied when the order commits) and `customer` "
+        "to use the name and email of the ID token.",
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -154,7 +213,8 @@ class OrderPlaceApi(APIView):
         responses={
             201: PlacedOrderOutputSerializer,
             **error_responses(
-                e400="Invalid fields, or products that cannot be bought.",
+                e400="Invalid fields, an empty cart, or products that cannot be bought.",
+                e401="A bearer token was sent but is invalid or expired.",
                 e409="Not enough stock (insufficient_stock, with each short item).",
                 e422="Idempotency-Key reused with a different body.",
                 e429="Too many orders from this client; try again later.",
@@ -162,17 +222,28 @@ class OrderPlaceApi(APIView):
         },
     )
     def post(self, request):
-        key = request.headers.get("Idempotency-Key")
-        if key is not None and not IDEMPOTENCY_KEY.match(key):
-            raise ValidationError({"Idempotency-Key": ["1 to 255 printable characters."]})
-        serializer = OrderPlaceInputSerializer(data=request.data)
+        key = _idempotency_key(request)
+        user = request.user if request.user.is_authenticated else None
+        serializer_class = CustomerOrderPlaceInputSerializer if user else OrderPlaceInputSerializer
+        serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        from_cart = user is not None and "items" not in data
+        if from_cart:
+            items = cart_get(user=user).order_items()
+            if not items:
+                raise EmptyCart()
+        else:
+            items = [OrderItem(**item) for item in data["items"]]
         placed = order_place(
-            items=[OrderItem(**item) for item in data["items"]],
-            customer=Customer(**data["customer"]),
+            items=items,
+            customer=_customer_of(user, data.get("customer", {}))
+            if user
+            else Customer(**data["customer"]),
             address=Address(**data["shipping_address"]),
+            user=user,
             idempotency_key=key,
+            from_cart=from_cart,
         )
         body = OrderOutputSerializer(placed.order).data
         body["access_token"] = placed.access_token
@@ -189,14 +260,105 @@ class OrderDetailApi(APIView):
                 "X-Order-Token",
                 str,
                 OpenApiParameter.HEADER,
-                description="The access token a guest got when placing the order.",
+                description="Guests: the access token they got when placing the order. "
+                "Signed-in customers need none for their own orders.",
             )
         ],
         responses={
             200: OrderOutputSerializer,
-            **error_responses(e404="No such order, or the token does not match."),
+            **error_responses(e404="No such order, or not yours."),
         },
     )
     def get(self, request, reference: str):
-        order = order_get_for_guest(reference=reference, token=request.headers.get("X-Order-Token"))
+        order = order_get_for_viewer(
+            reference=reference, user=request.user, token=request.headers.get("X-Order-Token")
+        )
         return Response(OrderOutputSerializer(order).data)
+
+
+class CartProductOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    stock = serializers.IntegerField()
+    is_active = serializers.BooleanField()
+
+
+class CartLineOutputSerializer(serializers.Serializer):
+    product = CartProductOutputSerializer()
+    quantity = serializers.IntegerField()
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    available = serializers.BooleanField(
+        help_text="False when the product was hidden or has too little stock now."
+    )
+
+
+class CartOutputSerializer(serializers.Serializer):
+    lines = CartLineOutputSerializer(many=True)
+    item_count = serializers.IntegerField()
+    subtotal = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Of the available lines, at current prices."
+    )
+    currency = serializers.SerializerMethodField()
+
+    def get_currency(self, cart) -> str:
+        return settings.SHOP_CURRENCY
+
+
+class CartItemInputSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1)
+
+
+def _cart_response(user, status_code=status.HTTP_200_OK) -> Response:
+    return Response(CartOutputSerializer(cart_get(user=user)).data, status=status_code)
+
+
+_CART_ERRORS = error_responses(e401="Sign in to use a cart.")
+
+
+class CartApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: CartOutputSerializer, **_CART_ERRORS})
+    def get(self, request):
+        return _cart_response(request.user)
+
+    @extend_schema(responses={200: CartOutputSerializer, **_CART_ERRORS})
+    def delete(self, request):
+        cart_clear(user=request.user)
+        return _cart_response(request.user)
+
+
+class CartItemApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CartItemInputSerializer,
+        responses={
+            200: CartOutputSerializer,
+            **error_responses(
+                e400="Invalid quantity, or the product cannot be bought.",
+                e401="Sign in to use a cart.",
+                e409="Not enough stock for this quantity.",
+            ),
+        },
+    )
+    def put(self, request, product_id: int):
+        serializer = CartItemInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cart_item_set(
+            user=request.user, product_id=product_id, quantity=serializer.validated_data["quantity"]
+        )
+        return _cart_response(request.user)
+
+    @extend_schema(
+        responses={
+            200: CartOutputSerializer,
+            **error_responses(e401="Sign in to use a cart.", e404="Not in the cart."),
+        }
+    )
+    def delete(self, request, product_id: int):
+        cart_item_remove(user=request.user, product_id=product_id)
+        return _cart_response(request.user)

@@ -24,3 +24,13 @@ class IdempotencyKeyReused(DomainError):
 
 class OrderNotFound(NotFound):
     default_message = "No such order."
+
+
+class CartItemNotFound(NotFound):
+    default_message = "This product is not in the cart."
+
+
+class EmptyCart(DomainError):
+    code = "empty_cart"
+    status_code = 400
+    default_message = "The cart is empty: there is nothing to order."

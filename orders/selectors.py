@@ -1,26 +1,83 @@
-"""Reads on orders."""
+"""Reads on orders and carts."""
 
 import hmac
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from catalog.models import Product
 from orders.errors import OrderNotFound
-from orders.models import Order
-from orders.services import token_hash
+from orders.models import CartItem, Order
+from orders.services import OrderItem, token_hash
 
 
 def _order_queryset() -> QuerySet[Order]:
     return Order.objects.prefetch_related("lines", "status_changes")
 
 
-def order_get_for_guest(*, reference: str, token: str | None) -> Order:
-    """Return a guest's order when the access token matches; otherwise it does not exist."""
+def order_get_for_viewer(*, reference: str, user=None, token: str | None = None) -> Order:
+    """Return an order to its signed-in owner, or to a guest with its access token.
+
+    Anyone else is told it does not exist, so references cannot be probed.
+    """
     order = _order_queryset().filter(reference=reference.upper()).first()
-    if (
-        order is None
-        or not token
-        or not order.access_token_hash
-        or not hmac.compare_digest(order.access_token_hash, token_hash(token))
-    ):
+    if order is None:
         raise OrderNotFound()
-    return order
+    if user is not None and user.is_authenticated and order.user_id == user.pk:
+        return order
+    if (
+        token
+        and order.access_token_hash
+        and hmac.compare_digest(order.access_token_hash, token_hash(token))
+    ):
+        return order
+    raise OrderNotFound()
+
+
+def order_list_for_user(*, user) -> QuerySet[Order]:
+    """Return the customer's own orders, newest first."""
+    return _order_queryset().filter(user=user).order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class CartLine:
+    product: Product
+    quantity: int
+    # False when the product was hidden or sold out after it was put in the cart.
+    available: bool
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.product.price * self.quantity
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    lines: list[CartLine]
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.line_total for line in self.lines if line.available), Decimal("0.00"))
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    def order_items(self) -> list[OrderItem]:
+        return [OrderItem(line.product.pk, line.quantity) for line in self.lines]
+
+
+def cart_get(*, user) -> CartSummary:
+    """Return the customer's cart at current prices and stock."""
+    items = CartItem.objects.filter(cart__user=user).select_related("product__category")
+    return CartSummary(
+        lines=[
+            CartLine(
+                product=item.product,
+                quantity=item.quantity,
+                available=item.product.is_active and item.product.stock >= item.quantity,
+            )
+            for item in items
+        ]
+    )

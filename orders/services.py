@@ -18,6 +18,7 @@ from django.db.models import F
 
 from catalog.models import Product
 from orders.errors import (
+    CartItemNotFound,
     IdempotencyKeyReused,
     InsufficientStock,
     InvalidStatusTransition,
@@ -25,6 +26,8 @@ from orders.errors import (
 )
 from orders.models import (
     STATUS_TRANSITIONS,
+    Cart,
+    CartItem,
     IdempotencyKey,
     Order,
     OrderLine,
@@ -188,8 +191,13 @@ def order_place(
     address: Address,
     user=None,
     idempotency_key: str | None = None,
+    from_cart: bool = False,
 ) -> PlacedOrder:
-    """Place an order in one transaction: check items, take stock, snapshot lines, total it."""
+    """Place an order in one transaction: check items, take stock, snapshot lines, total it.
+
+    With `from_cart`, the customer's cart loses what was ordered in the same transaction:
+    it is emptied only if the order commits.
+    """
     lines = _items_merged(items)
     guest = user is None
     scope = "guest" if guest else f"user:{user.pk}"
@@ -209,6 +217,7 @@ def order_place(
                 scope=scope,
                 idempotency_key=idempotency_key,
                 request_hash=request_hash,
+                from_cart=from_cart,
             )
         except IntegrityError:
             # A concurrent request with the same key committed first: answer as its replay.
@@ -234,6 +243,7 @@ def _order_create(
     scope: str,
     idempotency_key: str | None,
     request_hash: str,
+    from_cart: bool,
 ) -> PlacedOrder:
     products = _stock_take(lines)
     order_lines = [
@@ -284,6 +294,8 @@ def _order_create(
         IdempotencyKey.objects.create(
             scope=scope, key=idempotency_key, request_hash=request_hash, order=order
         )
+    if from_cart:
+        CartItem.objects.filter(cart__user=user, product_id__in=lines).delete()
     _order_emails_after_commit(order_id=order.pk, kind="confirmation")
     return PlacedOrder(order=order, access_token=token)
 
@@ -309,3 +321,38 @@ def order_set_status(*, order: Order, status: str, by=None, note: str = "") -> O
     if status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED):
         _order_emails_after_commit(order_id=locked.pk, kind=status)
     return locked
+
+
+def cart_item_set(*, user, product_id: int, quantity: int) -> None:
+    """Put a product in the customer's cart with this quantity, if it can be bought."""
+    limit = settings.SHOP_MAX_QUANTITY
+    if not 1 <= quantity <= limit:
+        raise ValidationError({"quantity": [f"Must be from 1 to {limit}."]})
+    product = Product.objects.filter(pk=product_id, is_active=True).only("pk", "stock").first()
+    if product is None:
+        raise ProductUnavailable(
+            "This product cannot be bought.", details={"items": [{"product_id": product_id}]}
+        )
+    if quantity > product.stock:
+        raise InsufficientStock(
+            "Not enough stock for 1 item(s).",
+            details={
+                "items": [
+                    {"product_id": product_id, "requested": quantity, "available": product.stock}
+                ]
+            },
+        )
+    cart, _ = Cart.objects.get_or_create(user=user)
+    CartItem.objects.update_or_create(cart=cart, product=product, defaults={"quantity": quantity})
+
+
+def cart_item_remove(*, user, product_id: int) -> None:
+    """Take a product out of the customer's cart."""
+    deleted, _ = CartItem.objects.filter(cart__user=user, product_id=product_id).delete()
+    if not deleted:
+        raise CartItemNotFound()
+
+
+def cart_clear(*, user) -> None:
+    """Empty the customer's cart."""
+    CartItem.objects.filter(cart__user=user).delete()

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from orders.apis import OrderDetailApi, OrderPlaceApi
+from orders.apis import CartApi, CartItemApi, OrderDetailApi, OrderListCreateApi
 
 urlpatterns = [
-    path("orders/", OrderPlaceApi.as_view(), name="order-list"),
+    path("orders/", OrderListCreateApi.as_view(), name="order-list"),
     path("orders/<str:reference>/", OrderDetailApi.as_view(), name="order-detail"),
+    path("cart/", CartApi.as_view(), name="cart"),
+    path("cart/items/<int:product_id>/", CartItemApi.as_view(), name="cart-item"),
 ]

@@ -35,6 +35,8 @@ def _required(name: str) -> str:
 if PRODUCTION:
     SECRET_KEY = _required("SECRET_KEY")
     _required("DATABASE_URL")
+    for _name in ("COGNITO_AWS_REGION", "COGNITO_USER_POOL", "COGNITO_AUDIENCE"):
+        _required(_name)
 else:
     # Only ever used for local runs and tests; production refuses this default above.
     SECRET_KEY = env.str("SECRET_KEY", default="local-insecure-key-never-used-in-production")
@@ -207,13 +209,32 @@ SHOP_ORDER_THROTTLE_ANON = env.str("SHOP_ORDER_THROTTLE_ANON", default="30/min")
 # (e.g. dbcache://django_cache after `manage.py createcachetable`) in production.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
+# --- Customer sign-in (Cognito ID tokens) ----------------------------------------------
+# Locally a stand-in issuer (shop.local_cognito) signs tokens; the API checks them with the
+# production code. Production always uses the real user pool.
+COGNITO_LOCAL_ISSUER = not PRODUCTION and env.bool("COGNITO_LOCAL_ISSUER", default=True)
+LOCAL_BASE_URL = env.str("LOCAL_BASE_URL", default="http://127.0.0.1:8000")
+COGNITO_LOCAL_KEY_FILE = VAR_DIR / "local-cognito" / "key.pem"
+COGNITO_AWS_REGION = env.str("COGNITO_AWS_REGION", default="local")
+COGNITO_USER_POOL = env.str("COGNITO_USER_POOL", default="local-pool")
+COGNITO_AUDIENCE = env.str("COGNITO_AUDIENCE", default="local-spa-client")
+COGNITO_ISSUER = env.str(
+    "COGNITO_ISSUER",
+    default=f"{LOCAL_BASE_URL}/local-cognito/{COGNITO_USER_POOL}" if COGNITO_LOCAL_ISSUER else "",
+)
+COGNITO_JWKS_URL = env.str("COGNITO_JWKS_URL", default="")
+COGNITO_JWKS_MIN_REFRESH_SECONDS = env.float("COGNITO_JWKS_MIN_REFRESH_SECONDS", default=300.0)
+
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "shop.cognito.CognitoAuthentication",
+        # Employees signed in to the admin (reports API); CSRF-checked.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "shop.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "shop.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

@@ -5,11 +5,13 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from shop.api.errors import api_not_found
+from shop.apis import MeApi
 from shop.views import healthz
 
 api_v1 = [
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
+    path("me/", MeApi.as_view(), name="me"),
 ]
 
 urlpatterns = [
@@ -21,6 +23,14 @@ urlpatterns = [
     # Unknown API paths answer with the envelope even when DEBUG shows HTML 404 pages.
     re_path(r"^api/", api_not_found),
 ]
+
+if settings.COGNITO_LOCAL_ISSUER:
+    from shop import local_cognito
+
+    urlpatterns += [
+        path("local-cognito/<str:pool>/.well-known/jwks.json", local_cognito.jwks),
+        path("local-cognito/<str:pool>/token", local_cognito.token, name="local-cognito-token"),
+    ]
 
 if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
     # Local runs serve uploaded images themselves; production serves them from S3/CloudFront.

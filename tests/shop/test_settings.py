@@ -6,13 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'storages': {k: v['BACKEND'] for k, v in s.STORAGES.items()}, "
     "'reports_private': s.STORAGES['reports'].get('OPTIONS', {}).get('querystring_auth'), "
     "'debug': s.DEBUG, 'engine': s.DATABASES['default']['ENGINE'], "
-    "'conn_health': s.DATABASES['default'].get('CONN_HEALTH_CHECKS')}))"
+    "'conn_health': s.DATABASES['default'].get('CONN_HEALTH_CHECKS'), "
+    "'local_issuer': s.COGNITO_LOCAL_ISSUER, 'issuer': s.COGNITO_ISSUER}))"
 )
 
 
@@ -20,7 +23,7 @@ def _run(**overrides: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "DATABASE_URL", "SECRET_KEY", "SHOP_"))
+        if not key.startswith(("AWS_", "DATABASE_URL", "SECRET_KEY", "SHOP_", "COGNITO_"))
     }
     environment.update(DJANGO_SETTINGS_MODULE="shop.settings", **overrides)
     return subprocess.run(
@@ -58,15 +61,33 @@ def test_database_url_switches_to_postgresql_with_health_checks():
     assert loaded["conn_health"] is True
 
 
-def test_production_refuses_to_start_without_its_secrets():
-    missing_key = _run(SHOP_ENV="production", DATABASE_URL="postgres://u@h/db")
-    assert missing_key.returncode != 0
-    assert "SECRET_KEY must be set" in missing_key.stderr
+PRODUCTION = {
+    "SHOP_ENV": "production",
+    "SECRET_KEY": "x" * 50,
+    "DATABASE_URL": "postgres://u@h/db",
+    "COGNITO_AWS_REGION": "eu-north-1",
+    "COGNITO_USER_POOL": "eu-north-1_AbCdEf",
+    "COGNITO_AUDIENCE": "client-id",
+}
 
-    missing_db = _run(SHOP_ENV="production", SECRET_KEY="x" * 50)
-    assert missing_db.returncode != 0
-    assert "DATABASE_URL must be set" in missing_db.stderr
 
-    complete = _run(SHOP_ENV="production", SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@h/db")
-    assert complete.returncode == 0, complete.stderr
-    assert json.loads(complete.stdout)["debug"] is False
+@pytest.mark.parametrize("missing", sorted(set(PRODUCTION) - {"SHOP_ENV"}))
+def test_production_refuses_to_start_without_each_secret(missing):
+    result = _run(**{k: v for k, v in PRODUCTION.items() if k != missing})
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_starts_with_its_secrets_and_without_local_sign_in():
+    result = _run(**PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["debug"] is False
+    assert loaded["local_issuer"] is False
+    assert loaded["issuer"] == ""  # the validator derives the user pool's own URL
+
+
+def test_local_sign_in_is_off_in_production_even_if_asked_for():
+    result = _run(**PRODUCTION, COGNITO_LOCAL_ISSUER="true")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["local_issuer"] is False
