@@ -24,7 +24,10 @@ run: install  ## Run the shop locally: SQLite, files under var/, demo data, a pr
 	@echo "Admin:    http://$(HOST):$(PORT)/admin/"
 	@echo "API:      http://$(HOST):$(PORT)/api/v1/products/"
 	@echo "API docs: http://$(HOST):$(PORT)/api/docs/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Customer sign-in (local Cognito stand-in, any email is a customer):"
+	@echo "  curl -X POST http://$(HOST):$(PORT)/local-cognito/local-pool/token -d email=ann@example.com"
+	@echo "  then send: Authorization: Bearer <id_token>"
+	LOCAL_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install  ## Run the whole test suite (PostgreSQL too when DATABASE_URL is set).
 	$(BIN)/pytest
@@ -40,6 +43,7 @@ format: install
 bench: install  ## Benchmarks on PostgreSQL (DATABASE_URL, default the local server).
 	$(BIN)/python bench/catalog_api.py
 	$(BIN)/python bench/checkout.py
+	$(BIN)/python bench/auth.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

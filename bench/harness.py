@@ -175,3 +175,13 @@ def print_table(title: str, headers: list[str], rows: list[list[str]]) -> None:
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print("| " + " | ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)) + " |")
+
+
+def merged(results: list[LoadResult]) -> LoadResult:
+    """Pool several rounds of the same load into one result."""
+    total = LoadResult(label=results[0].label, seconds=sum(r.seconds for r in results))
+    for result in results:
+        total.latencies.extend(result.latencies)
+        total.statuses.update(result.statuses)
+    total.client_cpu = sum(r.client_cpu * r.seconds for r in results) / total.seconds
+    return total

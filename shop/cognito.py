@@ -10,7 +10,9 @@ timeouts, turns a token without `kid` into a 500 and never checks `token_use`. H
   download keys in a loop;
 - downloads have connect and read timeouts;
 - only RS256 ID tokens of the configured pool (issuer) and app client (audience) that have
-  not expired are accepted; every bad token is a 401 envelope.
+  not expired are accepted; every bad token is a 401 envelope;
+- a token verified once is remembered until it expires (an SPA sends the same ID token for
+  up to an hour), so its signature is not checked again on every request.
 """
 
 import functools
@@ -61,6 +63,8 @@ class CognitoTokenValidator(TokenValidator):
         self._keys: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._next_refresh = 0.0  # monotonic time before which no download is tried
+        # Only successes are remembered: lru_cache does not keep exceptions.
+        self._verified = functools.lru_cache(maxsize=4096)(self._verify)
 
     @functools.cached_property
     def pool_url(self) -> str:
@@ -117,6 +121,12 @@ class CognitoTokenValidator(TokenValidator):
 
     def validate(self, token: bytes | str) -> dict[str, Any]:
         """Return the claims of a valid ID token, or raise TokenError."""
+        claims = self._verified(token if isinstance(token, bytes) else token.encode())
+        if claims["exp"] + self.leeway_seconds < time.time():
+            raise TokenError("Signature has expired.")
+        return dict(claims)
+
+    def _verify(self, token: bytes) -> dict[str, Any]:
         key = self._get_public_key(token)
         if key is None:
             raise TokenError("No key found for this token.")

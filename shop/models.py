@@ -28,8 +28,9 @@ class UserManager(DjangoUserManager):
         }
         if not fields["first_name"] and claims.get("name"):
             fields["first_name"] = claims["name"][:150]
-        user = self.filter(cognito_sub=sub).first()
-        if user is None:
+        try:
+            user = self.get(cognito_sub=sub)
+        except self.model.DoesNotExist:
             try:
                 with transaction.atomic():
                     user = self.model(username=f"cognito-{sub}"[:150], cognito_sub=sub, **fields)

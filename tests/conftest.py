@@ -44,6 +44,84 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def moto_url():
+    """moto's server on loopback: S3, SES and Cognito over real HTTP, never the internet."""
+    import os
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    fake = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    saved = {name: os.environ.get(name) for name in fake}
+    os.environ.update(fake)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def _fresh_token_validator():
+    """Give every test a new validator, with no keys cached from another test."""
+    from shop.cognito import _validator
+
+    _validator.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def _standin_issuer():
+    from tests.cognito_standin import StandInIssuer
+
+    issuer = StandInIssuer()
+    yield issuer
+    issuer.stop()
+
+
+@pytest.fixture
+def cognito(_standin_issuer, settings):
+    """Point the API at the stand-in issuer; return it for signing tokens."""
+    from tests.cognito_standin import AUDIENCE, POOL
+
+    settings.COGNITO_AWS_REGION = "eu-north-1"
+    settings.COGNITO_USER_POOL = POOL
+    settings.COGNITO_AUDIENCE = AUDIENCE
+    settings.COGNITO_ISSUER = ""
+    settings.COGNITO_JWKS_URL = _standin_issuer.jwks_url
+    _standin_issuer.downloads = 0
+    _standin_issuer.available = True
+    return _standin_issuer
+
+
+@pytest.fixture
+def customer_client(cognito):
+    """Return a function making an API client signed in as a customer (by email)."""
+
+    def make(email="ann@example.com", **claims) -> APIClient:
+        import uuid
+
+        client = APIClient()
+        sub = str(uuid.uuid5(uuid.NAMESPACE_URL, email))
+        token = cognito.token(email=email, sub=sub, **claims)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
