@@ -1,14 +1,16 @@
 import csv
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Min, Sum
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
 
 from orders.models import STATUS_TRANSITIONS, Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.services import order_set_status
+from reports.models import ReportKind
+from reports.services import report_request
 from shop.errors import DomainError
 
 STATUS_COLOURS = {
@@ -78,7 +80,11 @@ class OrderAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     inlines = (OrderLineInline, OrderStatusChangeInline)
-    actions = (*(_status_action(status) for status in STATUS_ACTION_LABELS), "export_csv")
+    actions = (
+        *(_status_action(status) for status in STATUS_ACTION_LABELS),
+        "export_csv",
+        "request_report",
+    )
     fieldsets = (
         (None, {"fields": ("reference", "status", "created_at", "updated_at", "user")}),
         ("Customer", {"fields": ("customer_name", "email", "phone")}),
@@ -214,6 +220,32 @@ class OrderAdmin(admin.ModelAdmin):
                 ]
             )
         return response
+
+    def has_report_permission(self, request) -> bool:
+        return request.user.has_perm("reports.add_report")
+
+    @admin.action(
+        description="Request a report for the period of the selected orders", permissions=["report"]
+    )
+    def request_report(self, request, queryset):
+        span = queryset.aggregate(first=Min("created_at"), last=Max("created_at"))
+        try:
+            report = report_request(
+                kinds=ReportKind.values,
+                date_from=timezone.localdate(span["first"]),
+                date_to=timezone.localdate(span["last"]),
+                requested_by=request.user,
+            )
+        except ValidationError as error:
+            for problems in error.message_dict.values():
+                self.message_user(request, " ".join(problems), messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            f"Report for {report.date_from} to {report.date_to} requested; see Reports.",
+            messages.SUCCESS,
+        )
+        return None
 
 
 def _csv_safe(value: str) -> str:

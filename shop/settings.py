@@ -35,7 +35,7 @@ def _required(name: str) -> str:
 if PRODUCTION:
     SECRET_KEY = _required("SECRET_KEY")
     _required("DATABASE_URL")
-    for _name in ("COGNITO_AWS_REGION", "COGNITO_USER_POOL", "COGNITO_AUDIENCE"):
+    for _name in ("COGNITO_AWS_REGION", "COGNITO_USER_POOL", "COGNITO_AUDIENCE", "SHOP_BASE_URL"):
         _required(_name)
 else:
     # Only ever used for local runs and tests; production refuses this default above.
@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "shop",
     "catalog",
     "orders",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -189,7 +190,16 @@ else:
     }
 
 # --- Email ----------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Amazon SES (django-ses) as soon as a region is named; the console locally.
+AWS_SES_REGION_NAME = env.str("AWS_SES_REGION_NAME", default="")
+if env.str("AWS_SES_REGION_ENDPOINT_URL", default=""):
+    AWS_SES_REGION_ENDPOINT_URL = env.str("AWS_SES_REGION_ENDPOINT_URL")
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django_ses.SESBackend"
+    if AWS_SES_REGION_NAME
+    else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@example.com")
 
 # --- The shop -------------------------------------------------------------------------
@@ -209,11 +219,21 @@ SHOP_ORDER_THROTTLE_ANON = env.str("SHOP_ORDER_THROTTLE_ANON", default="30/min")
 # (e.g. dbcache://django_cache after `manage.py createcachetable`) in production.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
+LOCAL_BASE_URL = env.str("LOCAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Reports --------------------------------------------------------------------------
+# Where links in emails point: the app itself (API Gateway or custom domain in production).
+SHOP_BASE_URL = env.str("SHOP_BASE_URL", default=LOCAL_BASE_URL if not PRODUCTION else "")
+SHOP_REPORT_LINK_DAYS = env.float("SHOP_REPORT_LINK_DAYS", default=7.0)
+SHOP_REPORT_ORDER_ROWS = env.int("SHOP_REPORT_ORDER_ROWS", default=1000)
+SHOP_REPORT_MAX_DAYS = env.int("SHOP_REPORT_MAX_DAYS", default=366)
+SHOP_REPORT_TIMEOUT_MINUTES = env.int("SHOP_REPORT_TIMEOUT_MINUTES", default=15)
+SHOP_REPORT_RETENTION_DAYS = env.int("SHOP_REPORT_RETENTION_DAYS", default=90)
+
 # --- Customer sign-in (Cognito ID tokens) ----------------------------------------------
 # Locally a stand-in issuer (shop.local_cognito) signs tokens; the API checks them with the
 # production code. Production always uses the real user pool.
 COGNITO_LOCAL_ISSUER = not PRODUCTION and env.bool("COGNITO_LOCAL_ISSUER", default=True)
-LOCAL_BASE_URL = env.str("LOCAL_BASE_URL", default="http://127.0.0.1:8000")
 COGNITO_LOCAL_KEY_FILE = VAR_DIR / "local-cognito" / "key.pem"
 COGNITO_AWS_REGION = env.str("COGNITO_AWS_REGION", default="local")
 COGNITO_USER_POOL = env.str("COGNITO_USER_POOL", default="local-pool")

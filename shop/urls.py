@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from reports.views import report_download
 from shop.api.errors import api_not_found
 from shop.apis import MeApi
 from shop.views import healthz
@@ -11,6 +12,7 @@ from shop.views import healthz
 api_v1 = [
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
+    path("", include("reports.urls")),
     path("me/", MeApi.as_view(), name="me"),
 ]
 
@@ -20,6 +22,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),
+    path("reports/download/<str:token>/", report_download, name="report-download"),
     # Unknown API paths answer with the envelope even when DEBUG shows HTML 404 pages.
     re_path(r"^api/", api_not_found),
 ]

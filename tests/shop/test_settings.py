@@ -23,7 +23,7 @@ def _run(**overrides: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "DATABASE_URL", "SECRET_KEY", "SHOP_", "COGNITO_"))
+        if not key.startswith(("AWS_", "DATABASE_URL", "SECRET_KEY", "SHOP_", "COGNITO_", "LOCAL_"))
     }
     environment.update(DJANGO_SETTINGS_MODULE="shop.settings", **overrides)
     return subprocess.run(
@@ -68,6 +68,7 @@ PRODUCTION = {
     "COGNITO_AWS_REGION": "eu-north-1",
     "COGNITO_USER_POOL": "eu-north-1_AbCdEf",
     "COGNITO_AUDIENCE": "client-id",
+    "SHOP_BASE_URL": "https://shop.example.com",
 }
 
 

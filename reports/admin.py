@@ -1,0 +1,230 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from reports.models import Report, ReportDownload, ReportFile, ReportKind, ReportStatus
+from reports.selectors import report_list
+from reports.services import report_request, report_rerun
+from reports.views import file_response
+from shop.errors import DomainError
+
+STATUS_COLOURS = {
+    ReportStatus.QUEUED: "#777",
+    ReportStatus.RUNNING: "#1f6fb2",
+    ReportStatus.SUCCEEDED: "#2e7d32",
+    ReportStatus.FAILED: "#c62828",
+}
+
+
+class ReportRequestForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        choices=ReportKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=ReportKind.values,
+    )
+    date_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    extra_recipients = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Addresses beyond the Report recipients group, separated by commas or lines.",
+    )
+
+    def clean_extra_recipients(self) -> list[str]:
+        raw = self.cleaned_data["extra_recipients"].replace(",", "\n")
+        return [line.strip() for line in raw.splitlines() if line.strip()]
+
+
+class ReportFileInline(admin.TabularInline):
+    model = ReportFile
+    extra = 0
+    can_delete = False
+    fields = ("kind", "size", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReportDownloadInline(admin.TabularInline):
+    model = ReportDownload
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "email", "user", "ip_address", "user_agent")
+    readonly_fields = fields
+    verbose_name_plural = "downloads"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "kinds_list",
+        "period",
+        "status_badge",
+        "duration_display",
+        "size_display",
+        "downloads",
+        "error_short",
+        "requested_by",
+    )
+    list_filter = ("status",)
+    date_hierarchy = "created_at"
+    actions = ("rerun",)
+    inlines = (ReportFileInline,)
+    fields = (
+        "id",
+        "kinds",
+        "date_from",
+        "date_to",
+        "status",
+        "error",
+        "requested_by",
+        "extra_recipients",
+        "attempts",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "downloads",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        return report_list()
+
+    def has_change_permission(self, request, obj=None):
+        return False  # reports are records; they are requested and re-run, never edited
+
+    def get_urls(self):
+        return [
+            path(
+                "<uuid:report_id>/download/<str:kind>/",
+                self.admin_site.admin_view(self.download_view),
+                name="reports_report_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Request a report through the service (it is queued, not saved from a form)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = ReportRequestForm(
+            request.POST or None, initial={"date_from": today.replace(day=1), "date_to": today}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = report_request(**form.cleaned_data, requested_by=request.user)
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                self.message_user(
+                    request,
+                    f"Report for {report.date_from} to {report.date_to} requested; "
+                    "it is emailed to the recipients when ready.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:reports_report_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Request a report",
+            "form": form,
+            "opts": self.model._meta,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/reports/report/request.html", context)
+
+    def download_view(self, request, report_id, kind):
+        report = get_object_or_404(Report, pk=report_id, status=ReportStatus.SUCCEEDED)
+        if not self.has_view_permission(request, report):
+            raise PermissionDenied
+        file = get_object_or_404(ReportFile, report=report, kind=kind)
+        return file_response(request, file, request.user.email)
+
+    @admin.display(description="kinds")
+    def kinds_list(self, report: Report) -> str:
+        return ", ".join(report.kinds)
+
+    @admin.display(description="period", ordering="date_from")
+    def period(self, report: Report) -> str:
+        return f"{report.date_from} to {report.date_to}"
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, report: Report) -> str:
+        status = report.effective_status
+        label = "failed (stuck)" if report.is_stuck else ReportStatus(status).label
+        return format_html(
+            '<span style="background:{};color:#fff;padding:2px 8px;border-radius:10px;'
+            'font-size:11px;font-weight:bold;text-transform:uppercase">{}</span>',
+            STATUS_COLOURS[status],
+            label,
+        )
+
+    @admin.display(description="took")
+    def duration_display(self, report: Report) -> str:
+        duration = report.duration
+        return f"{duration.total_seconds():.1f} s" if duration else "-"
+
+    @admin.display(description="size", ordering="total_size")
+    def size_display(self, report: Report) -> str:
+        return filesizeformat(report.total_size) if report.total_size else "-"
+
+    @admin.display(description="download")
+    def downloads(self, report: Report) -> str:
+        if report.status != ReportStatus.SUCCEEDED:
+            return "-"
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:reports_report_download", args=[report.pk, f.kind]), f.kind)
+                for f in report.files.all()
+            ),
+        )
+
+    @admin.display(description="error")
+    def error_short(self, report: Report) -> str:
+        if report.is_stuck:
+            return "Did not finish in time."
+        return (report.error[:120] + "…") if len(report.error) > 120 else report.error
+
+    @admin.action(description="Run the selected failed reports again", permissions=["add"])
+    def rerun(self, request, queryset):
+        done, refused = 0, []
+        for report in queryset:
+            try:
+                report_rerun(report=report)
+                done += 1
+            except DomainError as error:
+                refused.append(f"{report}: {error.message}")
+        if done:
+            self.message_user(request, f"{done} report(s) queued again.", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, f"Refused {reason}", messages.ERROR)
+
+
+@admin.register(ReportDownload)
+class ReportDownloadAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "email", "user", "file", "ip_address")
+    list_select_related = ("file", "user")
+    search_fields = ("email",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

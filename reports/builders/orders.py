@@ -1,0 +1,123 @@
+"""The orders report: KPIs, revenue per day (table and chart), statuses, top products, listing."""
+
+from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from orders.models import OrderStatus
+from reports.builders import html
+from reports.builders.period import orders_in, sold_lines_in
+from reports.models import Report
+
+TOP_PRODUCTS = 10
+
+
+def orders_report(report: Report) -> Iterator[str]:
+    """Yield the orders report; every figure is computed by the database."""
+    orders = orders_in(report.date_from, report.date_to)
+    kept = orders.exclude(status=OrderStatus.CANCELLED)
+    lines = sold_lines_in(report.date_from, report.date_to)
+
+    totals = kept.aggregate(count=Count("id"), revenue=Sum("total"))
+    count, revenue = totals["count"], totals["revenue"] or Decimal("0.00")
+    units = lines.aggregate(units=Sum("quantity"))["units"] or 0
+    average = (revenue / count).quantize(Decimal("0.01")) if count else Decimal("0.00")
+    placed = orders.count()
+
+    yield html.page_start(
+        "Orders report", f"{report.date_from.isoformat()} to {report.date_to.isoformat()}"
+    )
+    yield html.kpis(
+        [
+            ("Orders", f"{count:,}"),
+            ("Revenue (excl. cancelled)", html.money(revenue)),
+            ("Average order value", html.money(average)),
+            ("Units sold", f"{units:,}"),
+            ("Cancelled", f"{placed - count:,}"),
+        ]
+    )
+
+    per_day = {
+        row["day"]: (row["orders"], row["revenue"])
+        for row in kept.annotate(
+            day=TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+        )
+        .values("day")
+        .annotate(orders=Count("id"), revenue=Sum("total"))
+        .order_by("day")
+    }
+    days = []
+    day = report.date_from
+    while day <= report.date_to:
+        days.append((day, *per_day.get(day, (0, Decimal("0.00")))))
+        day += timedelta(days=1)
+    yield "<h2>Revenue per day</h2>"
+    yield html.revenue_chart([(d, value) for d, _, value in days])
+    yield html.table_start(["Day", "Orders", "Revenue"], numeric=(1, 2))
+    for d, n, value in days:
+        yield html.row([d.isoformat(), f"{n:,}", html.money(value)], numeric=(1, 2))
+    yield html.table_end()
+
+    yield "<h2>Orders by status</h2>"
+    yield html.table_start(["Status", "Orders", "Total"], numeric=(1, 2))
+    by_status = {
+        row["status"]: row
+        for row in orders.values("status").annotate(n=Count("id"), total=Sum("total"))
+    }
+    for status, label in OrderStatus.choices:
+        row = by_status.get(status, {"n": 0, "total": None})
+        yield html.row([label, f"{row['n']:,}", html.money(row["total"])], numeric=(1, 2))
+    yield html.table_end()
+
+    yield f"<h2>Top {TOP_PRODUCTS} products by units</h2>"
+    yield html.table_start(["SKU", "Product", "Units", "Revenue"], numeric=(2, 3))
+    top = (
+        lines.values("product_id")
+        .annotate(
+            sku=Max("sku"), name=Max("name"), units=Sum("quantity"), revenue=Sum("line_total")
+        )
+        .order_by("-units", "sku")[:TOP_PRODUCTS]
+    )
+    for row in top:
+        yield html.row(
+            [row["sku"], row["name"], f"{row['units']:,}", html.money(row["revenue"])],
+            numeric=(2, 3),
+        )
+    yield html.table_end()
+
+    limit = settings.SHOP_REPORT_ORDER_ROWS
+    yield "<h2>Orders</h2>"
+    yield html.table_start(
+        ["Reference", "Placed", "Customer", "Email", "Status", "Items", "Total"], numeric=(5, 6)
+    )
+    listing = (
+        orders.order_by("-created_at", "-id")
+        .annotate(items=Sum("lines__quantity"))
+        .values_list(
+            "reference", "created_at", "customer_name", "email", "status", "items", "total"
+        )
+    )[:limit]
+    for reference, created_at, name, email, status, items, total in listing.iterator(
+        chunk_size=500
+    ):
+        yield html.row(
+            [
+                reference,
+                timezone.localtime(created_at).strftime("%Y-%m-%d %H:%M"),
+                name,
+                email,
+                status,
+                f"{items or 0:,}",
+                html.money(total),
+            ],
+            numeric=(5, 6),
+        )
+    yield html.table_end()
+    if placed > limit:
+        yield f'<p class="muted">… and {placed - limit:,} more orders not listed.</p>'
+    yield html.page_end()

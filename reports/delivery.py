@@ -1,0 +1,87 @@
+"""Getting reports to staff: signed links to the app that outlive AWS credentials, and email.
+
+A presigned S3 URL made with Lambda's temporary role credentials dies with them (hours). So
+emails carry a link to the app, signed with Django's signing and valid for days; the app
+checks it and redirects to a presigned URL that lives for minutes.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from reports.models import Report, ReportFile
+
+logger = logging.getLogger(__name__)
+
+SALT = "reports.download"
+RECIPIENTS_GROUP = "Report recipients"
+
+
+class BadLink(Exception):
+    """The link was tampered with, has expired, or names no file."""
+
+
+def link_make(*, file: ReportFile, email: str) -> str:
+    """Return an absolute, signed download link for one file and one recipient."""
+    token = signing.dumps({"f": file.pk, "e": email}, salt=SALT, compress=True)
+    return f"{settings.SHOP_BASE_URL.rstrip('/')}{reverse('report-download', args=[token])}"
+
+
+def link_read(token: str) -> tuple[ReportFile, str]:
+    """Return the file and recipient a link was made for; raise BadLink otherwise."""
+    max_age = settings.SHOP_REPORT_LINK_DAYS * 24 * 3600
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=max_age)
+    except signing.BadSignature as exc:  # includes SignatureExpired
+        raise BadLink(str(exc)) from exc
+    file = ReportFile.objects.select_related("report").filter(pk=payload.get("f")).first()
+    if file is None:
+        raise BadLink("The report no longer exists.")
+    return file, payload.get("e", "")
+
+
+def report_recipients(report: Report) -> list[str]:
+    """Staff in the Report recipients group, then the request's extra addresses, once each."""
+    staff = (
+        get_user_model()
+        .objects.filter(groups__name=RECIPIENTS_GROUP, is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    seen: dict[str, str] = {}
+    for email in [*staff, *report.extra_recipients]:
+        seen.setdefault(email.lower(), email)
+    return list(seen.values())
+
+
+def report_deliver(*, report: Report) -> int:
+    """Email each recipient their own links to the report's files; return how many were sent."""
+    files = list(report.files.all())
+    recipients = report_recipients(report)
+    if not files or not recipients:
+        return 0
+    messages = []
+    for email in recipients:
+        context = {
+            "report": report,
+            "links": [(file, link_make(file=file, email=email)) for file in files],
+            "valid_days": settings.SHOP_REPORT_LINK_DAYS,
+            "shop_name": settings.SHOP_NAME,
+        }
+        message = EmailMultiAlternatives(
+            subject=f"{settings.SHOP_NAME} report: {report.date_from} to {report.date_to}",
+            body=render_to_string("emails/report_ready.txt", context),
+            to=[email],
+        )
+        message.attach_alternative(
+            render_to_string("emails/report_ready.html", context), "text/html"
+        )
+        messages.append(message)
+    # One connection for all: SES is called once per message, not reconnected.
+    return get_connection().send_messages(messages) or 0

@@ -1,0 +1,21 @@
+"""Entry points for Zappa's scheduled `events` (see zappa_settings.json) and the commands."""
+
+import logging
+
+from reports.services import report_request_daily, reports_purge
+
+logger = logging.getLogger(__name__)
+
+
+def send_daily_report(event=None, context=None) -> str:
+    """Queue yesterday's report for the Report recipients group."""
+    report = report_request_daily()
+    logger.info("Daily report %s queued", report.pk)
+    return str(report.pk)
+
+
+def purge_reports(event=None, context=None) -> int:
+    """Delete reports older than SHOP_REPORT_RETENTION_DAYS, files first."""
+    purged = reports_purge()
+    logger.info("Purged %s report(s)", purged)
+    return purged

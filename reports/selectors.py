@@ -1,0 +1,23 @@
+"""Reads on reports."""
+
+from django.db.models import QuerySet, Sum
+
+from reports.models import Report
+from shop.errors import NotFound
+
+
+def report_list() -> QuerySet[Report]:
+    """Reports newest first, with their files and total size."""
+    return (
+        Report.objects.select_related("requested_by")
+        .prefetch_related("files")
+        .annotate(total_size=Sum("files__size"))
+        .order_by("-created_at")
+    )
+
+
+def report_get(*, report_id) -> Report:
+    report = Report.objects.prefetch_related("files").filter(pk=report_id).first()
+    if report is None:
+        raise NotFound("No such report.")
+    return report
