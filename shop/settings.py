@@ -163,6 +163,7 @@ if AWS_STORAGE_BUCKET_NAME:
                 "location": "reports",
                 "querystring_auth": True,
                 "querystring_expire": env.int("REPORTS_PRESIGNED_SECONDS", default=300),
+                "signature_version": "s3v4",
                 "default_acl": None,
                 "file_overwrite": True,
             },

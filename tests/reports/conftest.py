@@ -1,0 +1,110 @@
+import uuid
+from datetime import datetime, time
+from decimal import Decimal
+from email import message_from_bytes
+
+import boto3
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from orders.models import Order, OrderLine, OrderStatus
+from tests.factories import StaffFactory
+
+ACCOUNT = "123456789012"  # moto's default account
+
+
+@pytest.fixture
+def s3_reports(moto_url, settings):
+    """Put the reports storage in a fresh private bucket on moto's S3; return (client, bucket)."""
+    s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+    bucket = f"reports-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "reports": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "location": "reports",
+                "endpoint_url": moto_url,
+                "region_name": "us-east-1",
+                "addressing_style": "path",
+                "querystring_auth": True,
+                "querystring_expire": 300,
+                "signature_version": "s3v4",
+                "default_acl": None,
+                "file_overwrite": True,
+            },
+        },
+    }
+    return s3, bucket
+
+
+@pytest.fixture
+def ses_outbox(moto_url, settings):
+    """Send email through django-ses to moto's SES; return a function listing what it got."""
+    ses = boto3.client("ses", endpoint_url=moto_url, region_name="us-east-1")
+    ses.verify_email_identity(EmailAddress=settings.DEFAULT_FROM_EMAIL)
+    settings.EMAIL_BACKEND = "django_ses.SESBackend"
+    settings.AWS_SES_REGION_NAME = "us-east-1"
+    settings.AWS_SES_REGION_ENDPOINT_URL = moto_url
+    from moto.ses.models import ses_backends
+
+    backend = ses_backends[ACCOUNT]["us-east-1"]
+    already = len(backend.sent_messages)
+
+    def received():
+        return [message_from_bytes(m.raw_data.encode()) for m in backend.sent_messages[already:]]
+
+    return received
+
+
+@pytest.fixture
+def report_viewer(db):
+    user = StaffFactory(email="viewer@example.com")
+    user.groups.add(Group.objects.get(name="Report viewers"))
+    return user
+
+
+@pytest.fixture
+def recipient(db):
+    user = StaffFactory(email="recipient@example.com")
+    user.groups.add(Group.objects.get(name="Report recipients"))
+    return user
+
+
+def make_order(
+    *, day, lines, status=OrderStatus.PLACED, hour=12, name="Ann", email="ann@example.com"
+):
+    """An order placed at noon (shop time) on `day` with (product, quantity) lines."""
+    placed = datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
+    subtotal = sum((p.price * q for p, q in lines), Decimal("0.00"))
+    order = Order.objects.create(
+        reference=uuid.uuid4().hex[:10].upper(),
+        customer_name=name,
+        email=email,
+        shipping_line1="1 Road",
+        shipping_city="Oslo",
+        shipping_postal_code="1",
+        shipping_country="NO",
+        status=status,
+        subtotal=subtotal,
+        shipping=Decimal("0.00"),
+        total=subtotal,
+        currency="EUR",
+        created_at=placed,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product=p,
+            sku=p.sku,
+            name=p.name,
+            unit_price=p.price,
+            quantity=q,
+            line_total=p.price * q,
+        )
+        for p, q in lines
+    )
+    return order
