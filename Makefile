@@ -44,6 +44,7 @@ bench: install  ## Benchmarks on PostgreSQL (DATABASE_URL, default the local ser
 	$(BIN)/python bench/catalog_api.py
 	$(BIN)/python bench/checkout.py
 	$(BIN)/python bench/auth.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

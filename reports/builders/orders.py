@@ -5,11 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from orders.models import OrderStatus
+from orders.models import OrderLine, OrderStatus
 from reports.builders import html
 from reports.builders.period import orders_in, sold_lines_in
 from reports.models import Report
@@ -95,9 +95,16 @@ def orders_report(report: Report) -> Iterator[str]:
     yield html.table_start(
         ["Reference", "Placed", "Customer", "Email", "Status", "Items", "Total"], numeric=(5, 6)
     )
+    # A correlated subquery, not a join: only the listed orders get their items summed.
+    items = (
+        OrderLine.objects.filter(order=OuterRef("pk"))
+        .values("order")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
     listing = (
         orders.order_by("-created_at", "-id")
-        .annotate(items=Sum("lines__quantity"))
+        .annotate(items=Subquery(items))
         .values_list(
             "reference", "created_at", "customer_name", "email", "status", "items", "total"
         )
