@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (
+    compare,
     django_env,
     gunicorn,
-    load,
     print_table,
     request,
     scratch_database_url,
@@ -103,18 +103,14 @@ def main() -> None:
             status, body = request("GET", port, "/api/v1/me/", headers=bearer)
             assert status == 200, body
         for label, baseline, signed in scenarios:
-            measured = {}
-            for name, make in (("baseline", baseline), ("token", signed)):
-                result = load(
-                    f"{label} {name}",
-                    port,
-                    make,
-                    concurrency=args.concurrency,
-                    seconds=args.seconds,
-                )
-                if set(result.statuses) != {200}:
-                    raise SystemExit(f"{label} {name}: unexpected answers {result.statuses}")
-                measured[name] = result
+            measured = compare(
+                label,
+                port,
+                {"baseline": baseline, "token": signed},
+                concurrency=args.concurrency,
+                seconds=args.seconds,
+                rounds=args.rounds,
+            )
             base, signed_r = measured["baseline"], measured["token"]
             added = signed_r.percentile(50) / base.percentile(50) - 1
             rows.append(

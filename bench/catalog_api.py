@@ -3,7 +3,7 @@
 The baseline returns the same page through `.values()` and `JsonResponse` (no DRF, no
 serializers, no filters); the ratio says what the API's conveniences cost. Target: >= 0.6x.
 
-    python bench/catalog_api.py [--seconds 8] [--concurrency 8] [--products 2000]
+    python bench/catalog_api.py [--seconds 16] [--rounds 4] [--concurrency 8] [--products 2000]
 """
 
 import argparse
@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import django_env, gunicorn, load, print_table, scratch_database_url
+from bench.harness import compare, django_env, gunicorn, print_table, scratch_database_url
 
 
 def seed(products: int) -> list[str]:
@@ -60,10 +60,11 @@ def seed(products: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=16.0, help="per side and request")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--products", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
 
     environment = django_env(scratch_database_url("bench_shop"))
@@ -97,19 +98,14 @@ def main() -> None:
     rows = []
     with gunicorn(environment, workers=args.workers) as port:
         for label, api, baseline in scenarios:
-            measured = {}
-            for name, make in (("baseline", baseline), ("api", api)):
-                result = load(
-                    f"{label} {name}",
-                    port,
-                    make,
-                    concurrency=args.concurrency,
-                    seconds=args.seconds,
-                )
-                bad = sum(c for s, c in result.statuses.items() if s != 200)
-                if bad:
-                    raise SystemExit(f"{label} {name}: {bad} non-200 answers {result.statuses}")
-                measured[name] = result
+            measured = compare(
+                label,
+                port,
+                {"baseline": baseline, "api": api},
+                concurrency=args.concurrency,
+                seconds=args.seconds,
+                rounds=args.rounds,
+            )
             api_r, base_r = measured["api"], measured["baseline"]
             rows.append(
                 [

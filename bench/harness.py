@@ -185,3 +185,37 @@ def merged(results: list[LoadResult]) -> LoadResult:
         total.statuses.update(result.statuses)
     total.client_cpu = sum(r.client_cpu * r.seconds for r in results) / total.seconds
     return total
+
+
+def compare(
+    label: str,
+    port: int,
+    sides: dict[str, object],
+    *,
+    concurrency: int,
+    seconds: float,
+    rounds: int = 4,
+    expected: frozenset[int] = frozenset({200}),
+) -> dict[str, LoadResult]:
+    """Measure each side (name -> request maker) in short rounds, ABBA order, pooled.
+
+    Alternating rounds make drift on a shared machine (other jobs, CPU frequency) fall on
+    every side alike instead of on whichever ran second.
+    """
+    runs: dict[str, list[LoadResult]] = {name: [] for name in sides}
+    order = list(sides.items())
+    for number in range(rounds):
+        for name, make in order if number % 2 == 0 else order[::-1]:
+            result = load(
+                f"{label} {name}",
+                port,
+                make,
+                concurrency=concurrency,
+                seconds=seconds / rounds,
+                warmup=0.5,
+            )
+            unexpected = set(result.statuses) - expected
+            if unexpected:
+                raise SystemExit(f"{label} {name}: unexpected answers {result.statuses}")
+            runs[name].append(result)
+    return {name: merged(results) for name, results in runs.items()}
