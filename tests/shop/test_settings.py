@@ -23,7 +23,9 @@ def _run(**overrides: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "DATABASE_URL", "SECRET_KEY", "SHOP_", "COGNITO_", "LOCAL_"))
+        if not key.startswith(
+            ("AWS_", "DATABASE_URL", "SECRET_KEY", "SHOP_", "COGNITO_", "LOCAL_", "ALLOWED_HOSTS")
+        )
     }
     environment.update(DJANGO_SETTINGS_MODULE="shop.settings", **overrides)
     return subprocess.run(
@@ -69,6 +71,7 @@ PRODUCTION = {
     "COGNITO_USER_POOL": "eu-north-1_AbCdEf",
     "COGNITO_AUDIENCE": "client-id",
     "SHOP_BASE_URL": "https://shop.example.com",
+    "ALLOWED_HOSTS": "shop.example.com",
 }
 
 
