@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean package smoke
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is required (see .python-version), found " + sys.version'
@@ -46,5 +46,24 @@ bench: install  ## Benchmarks on PostgreSQL (DATABASE_URL, default the local ser
 	$(BIN)/python bench/auth.py
 	$(BIN)/python bench/reports.py
 
+STAGE ?= dev
+PACKAGE_VENV ?= .venv-package
+PACKAGE ?= build/shop-$(STAGE).zip
+
+package:  ## Build the Lambda zip from an environment holding only requirements.txt.
+	rm -rf $(PACKAGE_VENV) $(PACKAGE)
+	$(PYTHON) -m venv $(PACKAGE_VENV)
+	$(PACKAGE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PACKAGE_VENV)/bin/python -m pip install --quiet -r requirements.txt
+	mkdir -p build
+	@# Packaging calls no AWS API, but botocore wants a region and credentials to exist.
+	. $(PACKAGE_VENV)/bin/activate && AWS_DEFAULT_REGION=eu-north-1 \
+		AWS_ACCESS_KEY_ID=packaging AWS_SECRET_ACCESS_KEY=packaging \
+		zappa package $(STAGE) -o $(PACKAGE)
+	$(PACKAGE_VENV)/bin/python infra/package.py $(PACKAGE)
+
+smoke: install  ## Run the Lambda zip through Zappa's handler in an isolated interpreter.
+	$(BIN)/python infra/smoke.py $(PACKAGE)
+
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) $(PACKAGE_VENV) var build

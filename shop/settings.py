@@ -142,7 +142,7 @@ USE_TZ = True
 # --- Files: product images (public) and reports (private) ------------------------------
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATIC_URL = env.str("STATIC_URL", default="/static/")
 REPORTS_ROOT = env.path("REPORTS_ROOT", default=VAR_DIR / "reports")
 

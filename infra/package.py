@@ -1,0 +1,49 @@
+"""Finish a Zappa zip for Lambda: ship precompiled bytecode.
+
+Lambda's /var/task is read-only, so Python cannot cache bytecode there: without this, every
+cold start compiles every imported module again. The .pyc files are "unchecked-hash" ones:
+valid whatever the timestamps the zip gives the sources, never re-validated.
+
+    python infra/package.py build/shop-dev.zip
+"""
+
+import compileall
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+
+def precompile(archive: Path) -> tuple[int, int]:
+    """Compile every module in the zip in place; return (zipped, unzipped) sizes in bytes."""
+    with tempfile.TemporaryDirectory() as workdir:
+        root = Path(workdir)
+        with zipfile.ZipFile(archive) as source:
+            source.extractall(root)
+            modes = {info.filename: info.external_attr for info in source.infolist()}
+        if not compileall.compile_dir(
+            root,
+            quiet=1,
+            workers=0,
+            invalidation_mode=compileall.py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        ):
+            raise SystemExit("Some modules did not compile.")
+        rebuilt = archive.with_suffix(".tmp")
+        unzipped = 0
+        with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                name = path.relative_to(root).as_posix()
+                info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                # Keep permissions (Lambda needs files readable by its user).
+                info.external_attr = modes.get(name, 0o644 << 16) or (0o644 << 16)
+                data = path.read_bytes()
+                unzipped += len(data)
+                target.writestr(info, data)
+        rebuilt.replace(archive)
+    return archive.stat().st_size, unzipped
+
+
+if __name__ == "__main__":
+    zipped, unzipped = precompile(Path(sys.argv[1]))
+    print(f"{sys.argv[1]}: {zipped / 2**20:.1f} MiB zipped, {unzipped / 2**20:.1f} MiB unzipped")
