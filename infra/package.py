@@ -1,4 +1,4 @@
-"""Finish a Zappa zip for Lambda: ship precompiled bytecode.
+"""Finish a Zappa zip for Lambda: drop what only building needs, ship precompiled bytecode.
 
 Lambda's /var/task is read-only, so Python cannot cache bytecode there: without this, every
 cold start compiles every imported module again. The .pyc files are "unchecked-hash" ones:
@@ -8,19 +8,32 @@ valid whatever the timestamps the zip gives the sources, never re-validated.
 """
 
 import compileall
+import re
+import shutil
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
+# Zappa's command-line and packaging dependencies: never imported by its handler at run time
+# (the smoke test runs the handler without them).
+BUILD_ONLY = re.compile(
+    r"^(_distutils_hack|distutils-precedence\.pth|argcomplete|cfn_clean|cfn_flip|cfn_tools|"
+    r"click|hjson|pip|placebo|python_slugify|slugify|setuptools|pkg_resources|"
+    r"text_unidecode|toml|tqdm|troposphere|wheel)([-.].*)?$"
+)
+
 
 def precompile(archive: Path) -> tuple[int, int]:
-    """Compile every module in the zip in place; return (zipped, unzipped) sizes in bytes."""
+    """Trim and compile the zip in place; return (zipped, unzipped) sizes in bytes."""
     with tempfile.TemporaryDirectory() as workdir:
         root = Path(workdir)
         with zipfile.ZipFile(archive) as source:
             source.extractall(root)
             modes = {info.filename: info.external_attr for info in source.infolist()}
+        for entry in root.iterdir():
+            if BUILD_ONLY.match(entry.name):
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
         if not compileall.compile_dir(
             root,
             quiet=1,
