@@ -45,6 +45,7 @@ bench: install  ## Benchmarks on PostgreSQL (DATABASE_URL, default the local ser
 	$(BIN)/python bench/checkout.py
 	$(BIN)/python bench/auth.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/cold_start.py
 
 STAGE ?= dev
 PACKAGE_VENV ?= .venv-package
@@ -60,6 +61,8 @@ package:  ## Build the Lambda zip from an environment holding only requirements.
 	. $(PACKAGE_VENV)/bin/activate && AWS_DEFAULT_REGION=eu-north-1 \
 		AWS_ACCESS_KEY_ID=packaging AWS_SECRET_ACCESS_KEY=packaging \
 		zappa package $(STAGE) -o $(PACKAGE)
+	@# Zappa's own output, kept for bench/cold_start.py to compare against.
+	cp $(PACKAGE) $(PACKAGE:.zip=-zappa-default.zip)
 	$(PACKAGE_VENV)/bin/python infra/package.py $(PACKAGE)
 
 smoke: install  ## Run the Lambda zip through Zappa's handler in an isolated interpreter.

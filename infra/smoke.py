@@ -93,37 +93,46 @@ print("SMOKE " + json.dumps(results))
 """
 
 
+def isolated_env(workdir: str) -> dict[str, str]:
+    """Production settings with placeholder secrets, a SQLite database, no AWS."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": workdir,
+        "LANG": "C.UTF-8",
+        "SHOP_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{workdir}/smoke.sqlite3",
+        "ALLOWED_HOSTS": "smoke.example.com",
+        "COGNITO_AWS_REGION": "eu-north-1",
+        "COGNITO_USER_POOL": "eu-north-1_smoke",
+        "COGNITO_AUDIENCE": "smoke-client",
+        "SHOP_BASE_URL": "https://smoke.example.com",
+        "REPORTS_ROOT": f"{workdir}/reports",
+        "MEDIA_ROOT": f"{workdir}/media",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def run_isolated(package: Path, script: str, environment: dict[str, str]):
+    """Run a script where only the unpacked package is importable."""
+    return subprocess.run(
+        # -I: no PYTHON* variables, no user site; -S: no site-packages at all (a venv's or
+        # the system's); -B: write no bytecode. Only the unpacked zip is importable.
+        [sys.executable, "-I", "-S", "-B", "-c", script, str(package)],
+        cwd=environment["HOME"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def smoke(archive: Path) -> dict:
     with tempfile.TemporaryDirectory() as workdir:
         package = Path(workdir) / "task"
         with zipfile.ZipFile(archive) as source:
             source.extractall(package)
-        environment = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": workdir,
-            "LANG": "C.UTF-8",
-            "SHOP_ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DATABASE_URL": f"sqlite:///{workdir}/smoke.sqlite3",
-            "ALLOWED_HOSTS": "smoke.example.com",
-            "COGNITO_AWS_REGION": "eu-north-1",
-            "COGNITO_USER_POOL": "eu-north-1_smoke",
-            "COGNITO_AUDIENCE": "smoke-client",
-            "SHOP_BASE_URL": "https://smoke.example.com",
-            "REPORTS_ROOT": f"{workdir}/reports",
-            "MEDIA_ROOT": f"{workdir}/media",
-            "LOG_LEVEL": "WARNING",
-        }
-        result = subprocess.run(
-            # -I: no PYTHON* variables, no user site; -S: no site-packages at all (a venv's
-            # or the system's); -B: write no bytecode. Only the unpacked zip is importable.
-            [sys.executable, "-I", "-S", "-B", "-c", CHILD, str(package)],
-            cwd=workdir,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        result = run_isolated(package, CHILD, isolated_env(workdir))
         lines = [line for line in result.stdout.splitlines() if line.startswith("SMOKE ")]
         if result.returncode != 0 or not lines:
             sys.stderr.write(result.stdout[-5000:] + result.stderr[-10000:])

@@ -1,0 +1,208 @@
+"""Cold start of the Lambda artifact: time to the first response in a fresh interpreter.
+
+Each run unpacks nothing new: the zip is unpacked once into a folder, then a fresh
+`python -I -S -B` process (only that folder importable, bytecode never written, as on
+Lambda's read-only /var/task) imports Zappa's handler, which sets up Django, and answers an
+API Gateway event for GET /api/v1/products/ (the bare project: a one-line JSON view). The
+time is measured inside the process, from its first line to the answer; median of the runs.
+
+Compared in the same run:
+- this project as `make package` builds it (build-only packages dropped, bytecode shipped);
+- Zappa's default packaging of this same app (`zappa package` output as it is);
+- a bare `django-admin startproject` with one JSON view, packaged the way this project is.
+
+Targets: no slim_handler (zipped <= 40 MB, unzipped <= 100 MB); cold start within 1.3x of
+the bare project and at least 3x faster than Zappa's default packaging.
+
+    make package && python bench/cold_start.py [--runs 7]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import ROOT, print_table
+from infra.smoke import isolated_env, run_isolated
+
+FIRST_REQUEST = r"""
+import time
+started = time.perf_counter()
+import json, os, sys
+sys.path[:0] = [sys.argv[1]]
+os.chdir(sys.argv[1])
+import handler
+event = {
+    "httpMethod": "GET", "path": "/api/v1/products/", "resource": "/{proxy+}",
+    "headers": {"Host": "smoke.example.com", "X-Forwarded-Proto": "https"},
+    "multiValueHeaders": {}, "queryStringParameters": None,
+    "multiValueQueryStringParameters": None, "pathParameters": None,
+    "requestContext": {"identity": {"sourceIp": "127.0.0.1"}, "stage": "dev"},
+    "stageVariables": None, "isBase64Encoded": False, "body": None,
+}
+class Context:
+    aws_request_id = "cold"; function_name = "cold"; memory_limit_in_mb = 512
+    def get_remaining_time_in_millis(self): return 30000
+response = handler.lambda_handler(event, Context())
+assert response["statusCode"] == 200, response
+print("COLD", (time.perf_counter() - started) * 1000)
+"""
+
+MIGRATE = r"""
+import os, sys
+sys.path[:0] = [sys.argv[1]]
+os.chdir(sys.argv[1])
+os.environ["DJANGO_SETTINGS_MODULE"] = "shop.settings"
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+"""
+
+BARE_VIEW = """
+from django.http import JsonResponse
+from django.urls import path
+
+
+def products(request):
+    return JsonResponse({"count": 0, "results": []})
+
+
+urlpatterns = [path("api/v1/products/", products)]
+"""
+
+
+def build_bare(workdir: Path) -> Path:
+    """A bare startproject with one view, packaged as `make package` packages this project."""
+    venv = ROOT / ".venv-package"
+    project = workdir / "bare"
+    project.mkdir()
+    subprocess.run(
+        [venv / "bin" / "django-admin", "startproject", "bare", str(project)], check=True
+    )
+    (project / "bare" / "urls.py").write_text(BARE_VIEW)
+    settings = project / "bare" / "settings.py"
+    settings.write_text(settings.read_text().replace("ALLOWED_HOSTS = []", 'ALLOWED_HOSTS = ["*"]'))
+    (project / "zappa_settings.json").write_text(
+        json.dumps(
+            {
+                "dev": {
+                    "project_name": "bare",
+                    "runtime": "python3.12",
+                    "django_settings": "bare.settings",
+                    "aws_region": "eu-north-1",
+                    "s3_bucket": "unused",
+                }
+            }
+        )
+    )
+    archive = workdir / "bare.zip"
+    environment = {
+        **os.environ,
+        "VIRTUAL_ENV": str(venv),
+        "PATH": f"{venv / 'bin'}:{os.environ['PATH']}",
+        "AWS_DEFAULT_REGION": "eu-north-1",
+        "AWS_ACCESS_KEY_ID": "packaging",
+        "AWS_SECRET_ACCESS_KEY": "packaging",
+    }
+    subprocess.run(
+        [venv / "bin" / "zappa", "package", "dev", "-o", str(archive)],
+        cwd=project,
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [venv / "bin" / "python", ROOT / "infra" / "package.py", str(archive)],
+        check=True,
+        capture_output=True,
+    )
+    return archive
+
+
+def measure(archive: Path, runs: int, app: bool) -> dict:
+    with tempfile.TemporaryDirectory() as workdir:
+        package = Path(workdir) / "task"
+        with zipfile.ZipFile(archive) as source:
+            source.extractall(package)
+            unzipped = sum(info.file_size for info in source.infolist())
+        environment = (
+            isolated_env(workdir)
+            if app
+            else {"PATH": os.environ["PATH"], "HOME": workdir, "LANG": "C.UTF-8"}
+        )
+        if app:
+            migrated = run_isolated(package, MIGRATE, environment)
+            assert migrated.returncode == 0, migrated.stderr[-3000:]
+        times = []
+        for _ in range(runs):
+            result = run_isolated(package, FIRST_REQUEST, environment)
+            lines = [x for x in result.stdout.splitlines() if x.startswith("COLD ")]
+            assert result.returncode == 0 and lines, result.stdout[-2000:] + result.stderr[-3000:]
+            times.append(float(lines[-1].split()[1]))
+    return {
+        "zipped": archive.stat().st_size,
+        "unzipped": unzipped,
+        "median": statistics.median(times),
+        "runs": times,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--stage", default="dev")
+    args = parser.parse_args()
+    ours = ROOT / "build" / f"shop-{args.stage}.zip"
+    default = ROOT / "build" / f"shop-{args.stage}-zappa-default.zip"
+    if not ours.exists() or not default.exists():
+        raise SystemExit("Run `make package` first.")
+    with tempfile.TemporaryDirectory() as workdir:
+        bare = build_bare(Path(workdir))
+        results = {
+            "this project (make package)": measure(ours, args.runs, app=True),
+            "this app, Zappa's default packaging": measure(default, args.runs, app=True),
+            "bare startproject, packaged the same way": measure(bare, args.runs, app=False),
+        }
+    bare_ms = results["bare startproject, packaged the same way"]["median"]
+    default_ms = results["this app, Zappa's default packaging"]["median"]
+    rows = [
+        [
+            name,
+            f"{r['zipped'] / 2**20:.1f}",
+            f"{r['unzipped'] / 2**20:.1f}",
+            f"{r['median']:.0f}",
+            f"{r['median'] / bare_ms:.2f}x",
+            f"{default_ms / r['median']:.2f}x",
+            " ".join(f"{t:.0f}" for t in r["runs"]),
+        ]
+        for name, r in results.items()
+    ]
+    print_table(
+        f"Cold start to the first GET /api/v1/products/ (fresh python -I -S -B, {args.runs} runs)",
+        [
+            "artifact",
+            "zipped MiB",
+            "unzipped MiB",
+            "median ms",
+            "vs bare",
+            "speed-up vs default",
+            "runs ms",
+        ],
+        rows,
+    )
+    print(
+        "\nTargets: zipped <= 40 MiB, unzipped <= 100 MiB; <= 1.3x bare; >= 3x faster than "
+        "Zappa's default packaging."
+    )
+
+
+if __name__ == "__main__":
+    main()
