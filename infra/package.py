@@ -1,4 +1,4 @@
-"""Finish a Zappa zip for Lambda: drop what only building needs, ship precompiled bytecode.
+"""Finish a Zappa zip for Lambda: drop what the function never uses, ship precompiled bytecode.
 
 Lambda's /var/task is read-only, so Python cannot cache bytecode there: without this, every
 cold start compiles every imported module again. The .pyc files are "unchecked-hash" ones:
@@ -24,6 +24,33 @@ BUILD_ONLY = re.compile(
 )
 
 
+# botocore ships the models of 400+ AWS services; the app calls these (S3 storage, SES mail,
+# Zappa's async tasks through Lambda/SNS/DynamoDB, credentials through STS/SSO). The smoke
+# test builds a client for each, so a model missing here fails CI, not production.
+BOTOCORE_SERVICES = {"s3", "ses", "sesv2", "lambda", "sns", "sts", "dynamodb", "sso", "sso-oidc"}
+# Static files are collected to S3 and served by CloudFront, never from the function.
+STATIC_ONLY = ["drf_spectacular_sidecar/static", "django/contrib/admin/static"]
+# The shop runs in English (LANGUAGE_CODE en-us, no LocaleMiddleware): other translations
+# of Django and its apps are never loaded.
+KEPT_LANGUAGES = ("en",)
+
+
+def _trim(root: Path) -> None:
+    for entry in root.iterdir():
+        if BUILD_ONLY.match(entry.name):
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    for service in (root / "botocore" / "data").iterdir():
+        if service.is_dir() and service.name not in BOTOCORE_SERVICES:
+            shutil.rmtree(service)
+    for folder in STATIC_ONLY:
+        shutil.rmtree(root / folder, ignore_errors=True)
+    for locale in root.rglob("locale"):
+        if locale.is_dir():
+            for language in locale.iterdir():
+                if language.is_dir() and not language.name.startswith(KEPT_LANGUAGES):
+                    shutil.rmtree(language)
+
+
 def precompile(archive: Path) -> tuple[int, int]:
     """Trim and compile the zip in place; return (zipped, unzipped) sizes in bytes."""
     with tempfile.TemporaryDirectory() as workdir:
@@ -31,9 +58,7 @@ def precompile(archive: Path) -> tuple[int, int]:
         with zipfile.ZipFile(archive) as source:
             source.extractall(root)
             modes = {info.filename: info.external_attr for info in source.infolist()}
-        for entry in root.iterdir():
-            if BUILD_ONLY.match(entry.name):
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        _trim(root)
         if not compileall.compile_dir(
             root,
             quiet=1,
