@@ -2,12 +2,26 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from reports.views import report_download
 from shop.api.errors import api_not_found
 from shop.apis import MeApi
 from shop.views import healthz
+
+
+def openapi_schema(request, *args, **kwargs):
+    """Serve the OpenAPI schema (its machinery is imported on first use: see shop.api.openapi)."""
+    from shop.api.openapi import schema_view
+
+    return schema_view(request, *args, **kwargs)
+
+
+def openapi_docs(request, *args, **kwargs):
+    """Serve the browsable API docs, with their assets from the sidecar package."""
+    from shop.api.openapi import docs_view
+
+    return docs_view(request, *args, **kwargs)
+
 
 api_v1 = [
     path("", include("catalog.urls")),
@@ -19,8 +33,8 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", openapi_schema, name="schema"),
+    path("api/docs/", openapi_docs, name="api-docs"),
     path("healthz", healthz, name="healthz"),
     path("reports/download/<str:token>/", report_download, name="report-download"),
     # Unknown API paths answer with the envelope even when DEBUG shows HTML 404 pages.

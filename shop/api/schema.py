@@ -1,7 +1,5 @@
-"""OpenAPI pieces shared by every API: the error envelope, customer sign-in."""
+"""OpenAPI pieces shared by every API: the error envelope."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -26,15 +24,3 @@ def error_responses(**described: str) -> dict[int, OpenApiResponse]:
         int(status.lstrip("e")): OpenApiResponse(ErrorEnvelope, description=description)
         for status, description in described.items()
     }
-
-
-class CognitoIdTokenScheme(OpenApiAuthenticationExtension):
-    """Documents customer sign-in: `Authorization: Bearer <Cognito ID token>`."""
-
-    target_class = "shop.cognito.CognitoAuthentication"
-    name = "cognitoIdToken"
-
-    def get_security_definition(self, auto_schema):
-        return build_bearer_security_scheme_object(
-            header_name="Authorization", token_prefix="Bearer", bearer_format="JWT"
-        )
