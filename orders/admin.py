@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Min, Sum
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone
-from django.utils.html import format_html
 
 from orders.models import STATUS_TRANSITIONS, Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.services import order_set_status
 from reports.models import ReportKind
 from reports.services import report_request
+from shop.admin_widgets import ReadOnlyTabularInline, status_pill
 from shop.errors import DomainError
 
 STATUS_COLOURS = {
@@ -28,24 +28,13 @@ STATUS_ACTION_LABELS = {
 }
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class OrderLineInline(ReadOnlyInline):
+class OrderLineInline(ReadOnlyTabularInline):
     model = OrderLine
     fields = ("sku", "name", "unit_price", "quantity", "line_total")
     readonly_fields = fields
 
 
-class OrderStatusChangeInline(ReadOnlyInline):
+class OrderStatusChangeInline(ReadOnlyTabularInline):
     model = OrderStatusChange
     verbose_name_plural = "status history"
     fields = ("created_at", "from_status", "to_status", "changed_by", "note")
@@ -118,12 +107,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, order: Order) -> str:
-        return format_html(
-            '<span style="background:{};color:#fff;padding:2px 8px;border-radius:10px;'
-            'font-size:11px;font-weight:bold;text-transform:uppercase">{}</span>',
-            STATUS_COLOURS[order.status],
-            order.get_status_display(),
-        )
+        return status_pill(STATUS_COLOURS[order.status], order.get_status_display())
 
     @admin.display(description="items", ordering="item_count")
     def item_count(self, order: Order) -> int:

@@ -7,12 +7,13 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from reports.models import Report, ReportDownload, ReportFile, ReportKind, ReportStatus
 from reports.selectors import report_list
 from reports.services import report_request, report_rerun
 from reports.views import file_response
+from shop.admin_widgets import ReadOnlyTabularInline, status_pill
 from shop.errors import DomainError
 
 STATUS_COLOURS = {
@@ -42,27 +43,10 @@ class ReportRequestForm(forms.Form):
         return [line.strip() for line in raw.splitlines() if line.strip()]
 
 
-class ReportFileInline(admin.TabularInline):
+class ReportFileInline(ReadOnlyTabularInline):
     model = ReportFile
-    extra = 0
-    can_delete = False
     fields = ("kind", "size", "created_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ReportDownloadInline(admin.TabularInline):
-    model = ReportDownload
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "email", "user", "ip_address", "user_agent")
-    readonly_fields = fields
-    verbose_name_plural = "downloads"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Report)
@@ -167,12 +151,7 @@ class ReportAdmin(admin.ModelAdmin):
     def status_badge(self, report: Report) -> str:
         status = report.effective_status
         label = "failed (stuck)" if report.is_stuck else ReportStatus(status).label
-        return format_html(
-            '<span style="background:{};color:#fff;padding:2px 8px;border-radius:10px;'
-            'font-size:11px;font-weight:bold;text-transform:uppercase">{}</span>',
-            STATUS_COLOURS[status],
-            label,
-        )
+        return status_pill(STATUS_COLOURS[status], label)
 
     @admin.display(description="took")
     def duration_display(self, report: Report) -> str:
