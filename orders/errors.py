@@ -6,6 +6,19 @@ from shop.errors import Conflict, DomainError, NotFound
 class InsufficientStock(Conflict):
     code = "insufficient_stock"
 
+    @classmethod
+    def for_items(cls, short: list[tuple[int, int, int]]) -> "InsufficientStock":
+        """The error for (product_id, requested, available) items, each listed in details."""
+        return cls(
+            f"Not enough stock for {len(short)} item(s).",
+            details={
+                "items": [
+                    {"product_id": pid, "requested": requested, "available": available}
+                    for pid, requested, available in short
+                ]
+            },
+        )
+
 
 class ProductUnavailable(DomainError):
     code = "product_unavailable"

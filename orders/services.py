@@ -148,14 +148,12 @@ def _stock_take(lines: dict[int, int]) -> dict[int, Product]:
             details={"items": [{"product_id": pid} for pid in unavailable]},
         )
     short = [
-        {"product_id": pid, "requested": quantity, "available": products[pid].stock}
+        (pid, quantity, products[pid].stock)
         for pid, quantity in lines.items()
         if products[pid].stock < quantity
     ]
     if short:
-        raise InsufficientStock(
-            f"Not enough stock for {len(short)} item(s).", details={"items": short}
-        )
+        raise InsufficientStock.for_items(short)
     for pid, quantity in lines.items():
         # The row is locked on PostgreSQL; the condition also guards databases without locks.
         taken = Product.objects.filter(pk=pid, stock__gte=quantity).update(
@@ -163,12 +161,7 @@ def _stock_take(lines: dict[int, int]) -> dict[int, Product]:
         )
         if not taken:
             available = Product.objects.values_list("stock", flat=True).get(pk=pid)
-            raise InsufficientStock(
-                "Not enough stock for 1 item(s).",
-                details={
-                    "items": [{"product_id": pid, "requested": quantity, "available": available}]
-                },
-            )
+            raise InsufficientStock.for_items([(pid, quantity, available)])
     return products
 
 
@@ -334,14 +327,7 @@ def cart_item_set(*, user, product_id: int, quantity: int) -> None:
             "This product cannot be bought.", details={"items": [{"product_id": product_id}]}
         )
     if quantity > product.stock:
-        raise InsufficientStock(
-            "Not enough stock for 1 item(s).",
-            details={
-                "items": [
-                    {"product_id": product_id, "requested": quantity, "available": product.stock}
-                ]
-            },
-        )
+        raise InsufficientStock.for_items([(product_id, quantity, product.stock)])
     cart, _ = Cart.objects.get_or_create(user=user)
     CartItem.objects.update_or_create(cart=cart, product=product, defaults={"quantity": quantity})
 
