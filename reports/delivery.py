@@ -6,6 +6,7 @@ checks it and redirects to a presigned URL that lives for minutes.
 """
 
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -45,6 +46,14 @@ def link_read(token: str) -> tuple[ReportFile, str]:
     return file, payload.get("e", "")
 
 
+def emails_unique(emails: Iterable[str]) -> list[str]:
+    """Each address once, compared without case, in first-seen order and spelling."""
+    seen: dict[str, str] = {}
+    for email in emails:
+        seen.setdefault(email.lower(), email)
+    return list(seen.values())
+
+
 def report_recipients(report: Report) -> list[str]:
     """Staff in the Report recipients group, then the request's extra addresses, once each."""
     staff = (
@@ -54,10 +63,7 @@ def report_recipients(report: Report) -> list[str]:
         .order_by("email")
         .values_list("email", flat=True)
     )
-    seen: dict[str, str] = {}
-    for email in [*staff, *report.extra_recipients]:
-        seen.setdefault(email.lower(), email)
-    return list(seen.values())
+    return emails_unique([*staff, *report.extra_recipients])
 
 
 def report_deliver(*, report: Report) -> int:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reports.builders import BUILDERS
-from reports.delivery import report_deliver
+from reports.delivery import emails_unique, report_deliver
 from reports.models import Report, ReportFile, ReportKind, ReportStatus
 from reports.storage import report_file_write, reports_storage
 from shop.errors import Conflict
@@ -49,7 +49,7 @@ def _clean_request(
         errors["date_to"] = [f"A report covers at most {settings.SHOP_REPORT_MAX_DAYS} days."]
     if date_from > timezone.localdate():
         errors["date_from"] = ["Must not be in the future."]
-    emails: list[str] = []
+    valid: list[str] = []
     for email in extra_recipients:
         email = email.strip()
         try:
@@ -57,8 +57,8 @@ def _clean_request(
         except ValidationError:
             errors.setdefault("extra_recipients", []).append(f"Not an email address: {email!r}.")
             continue
-        if email.lower() not in {e.lower() for e in emails}:
-            emails.append(email)
+        valid.append(email)
+    emails = emails_unique(valid)
     if len(emails) > MAX_EXTRA_RECIPIENTS:
         errors.setdefault("extra_recipients", []).append(
             f"At most {MAX_EXTRA_RECIPIENTS} extra recipients."

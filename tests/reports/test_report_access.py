@@ -218,3 +218,16 @@ def test_purge_deletes_old_reports_and_their_files(settings, django_capture_on_c
     assert list(Report.objects.values_list("pk", flat=True)) == [new.pk]
     assert not reports_storage().exists(old_name)
     assert reports_storage().exists(new.files.get().storage_name)
+
+
+def test_each_recipient_is_mailed_once_whatever_the_case(recipient):
+    from reports.delivery import report_recipients
+
+    report = report_request(
+        kinds=["orders"],
+        date_from=date(2026, 1, 1),
+        date_to=date(2026, 1, 1),
+        extra_recipients=["Boss@Example.com", " boss@example.com", "RECIPIENT@example.com"],
+    )
+    assert report.extra_recipients == ["Boss@Example.com", "RECIPIENT@example.com"]
+    assert report_recipients(report) == ["recipient@example.com", "Boss@Example.com"]
