@@ -4,7 +4,6 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -125,11 +124,6 @@ def customer_client(cognito):
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
-
-
-@pytest.fixture
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def image_bytes(*, size=(800, 600), colour="#336699", fmt="PNG", mode="RGB") -> bytes:
