@@ -50,6 +50,7 @@ bench: install  ## Benchmarks on PostgreSQL (DATABASE_URL, default the local ser
 STAGE ?= dev
 PACKAGE_VENV ?= .venv-package
 PACKAGE ?= build/shop-$(STAGE).zip
+STATIC_BUILD ?= build/static
 
 package:  ## Build the Lambda zip from an environment holding only requirements.txt.
 	rm -rf $(PACKAGE_VENV) $(PACKAGE)
@@ -57,16 +58,21 @@ package:  ## Build the Lambda zip from an environment holding only requirements.
 	$(PACKAGE_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(PACKAGE_VENV)/bin/python -m pip install --quiet -r requirements.txt
 	mkdir -p build
+	@# Static files for S3 (infra/publish_static.py uploads them), under hashed names; their
+	@# manifest goes into the zip so production resolves static URLs without reading S3.
+	STATIC_ROOT=$(CURDIR)/$(STATIC_BUILD) \
+		STATICFILES_BACKEND=django.contrib.staticfiles.storage.ManifestStaticFilesStorage \
+		$(PACKAGE_VENV)/bin/python manage.py collectstatic --noinput --clear --verbosity 0
 	@# Packaging calls no AWS API, but botocore wants a region and credentials to exist.
 	. $(PACKAGE_VENV)/bin/activate && AWS_DEFAULT_REGION=eu-north-1 \
 		AWS_ACCESS_KEY_ID=packaging AWS_SECRET_ACCESS_KEY=packaging \
 		zappa package $(STAGE) -o $(PACKAGE)
 	@# Zappa's own output, kept for bench/cold_start.py to compare against.
 	cp $(PACKAGE) $(PACKAGE:.zip=-zappa-default.zip)
-	$(PACKAGE_VENV)/bin/python infra/package.py $(PACKAGE)
+	$(PACKAGE_VENV)/bin/python infra/package.py $(PACKAGE) $(STATIC_BUILD)/staticfiles.json
 
 smoke: install  ## Run the Lambda zip through Zappa's handler in an isolated interpreter.
-	$(BIN)/python infra/smoke.py $(PACKAGE)
+	$(BIN)/python infra/smoke.py $(PACKAGE) $(STATIC_BUILD)
 
 clean:
 	rm -rf $(VENV) $(PACKAGE_VENV) var build

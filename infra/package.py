@@ -4,7 +4,7 @@ Lambda's /var/task is read-only, so Python cannot cache bytecode there: without 
 cold start compiles every imported module again. The .pyc files are "unchecked-hash" ones:
 valid whatever the timestamps the zip gives the sources, never re-validated.
 
-    python infra/package.py build/shop-dev.zip
+    python infra/package.py build/shop-dev.zip [build/static/staticfiles.json]
 """
 
 import compileall
@@ -51,14 +51,20 @@ def _trim(root: Path) -> None:
                     shutil.rmtree(language)
 
 
-def precompile(archive: Path) -> tuple[int, int]:
-    """Trim and compile the zip in place; return (zipped, unzipped) sizes in bytes."""
+def precompile(archive: Path, *, static_manifest: Path | None = None) -> tuple[int, int]:
+    """Trim and compile the zip in place; return (zipped, unzipped) sizes in bytes.
+
+    static_manifest (build/static/staticfiles.json) goes to the root of the package, where
+    production settings read it (STATIC_MANIFEST_DIR).
+    """
     with tempfile.TemporaryDirectory() as workdir:
         root = Path(workdir)
         with zipfile.ZipFile(archive) as source:
             source.extractall(root)
             modes = {info.filename: info.external_attr for info in source.infolist()}
         _trim(root)
+        if static_manifest is not None:
+            shutil.copyfile(static_manifest, root / "staticfiles.json")
         if not compileall.compile_dir(
             root,
             quiet=1,
@@ -83,5 +89,6 @@ def precompile(archive: Path) -> tuple[int, int]:
 
 
 if __name__ == "__main__":
-    zipped, unzipped = precompile(Path(sys.argv[1]))
+    manifest = Path(sys.argv[2]) if len(sys.argv) > 2 else None
+    zipped, unzipped = precompile(Path(sys.argv[1]), static_manifest=manifest)
     print(f"{sys.argv[1]}: {zipped / 2**20:.1f} MiB zipped, {unzipped / 2**20:.1f} MiB unzipped")

@@ -2,18 +2,23 @@
 
 The zip is unpacked into a temporary folder and run by `python -I -S -B` with only that folder
 on sys.path: nothing of the development environment is visible, so a module missing from the
-artifact fails here. Production settings, a SQLite database in the temporary folder, no AWS.
+artifact fails here. Production settings, a SQLite database in the temporary folder, and
+moto's server standing in for S3 (images, static files published from build/static/, private
+reports) and SES: the packaged boto3, django-storages and django-ses really talk to it.
 
-    python infra/smoke.py build/shop-dev.zip
+    python infra/smoke.py build/shop-dev.zip build/static
 """
 
 import json
+import logging
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 CHILD = r"""
@@ -37,6 +42,11 @@ product = Product.objects.create(sku="SMOKE-1", name="Smoke test", slug="smoke-t
                                  category=category, price=Decimal("9.90"), stock=5)
 
 import handler  # Zappa's entry point at the root of the zip
+
+# What SnapStart runs around the snapshot (shop/snapstart.py), then requests as after a restore.
+from shop import snapstart
+snapstart.before_snapshot()
+snapstart.after_restore()
 
 class Context:
     aws_request_id = "smoke-request"
@@ -78,6 +88,21 @@ status, body = http("GET", "/api/v1/nowhere/")
 assert status == 404 and body["error"]["code"] == "not_found", (status, body)
 results["GET /api/v1/nowhere/"] = status
 
+# The admin's pages name static files by their hashed names, from the shipped manifest.
+import re
+response = handler.lambda_handler(dict(
+    httpMethod="GET", path="/admin/login/", resource="/{proxy+}",
+    headers={"Host": "smoke.example.com", "X-Forwarded-Proto": "https"}, multiValueHeaders={},
+    queryStringParameters=None, multiValueQueryStringParameters=None,
+    pathParameters={"proxy": "admin/login/"}, stageVariables=None, isBase64Encoded=False,
+    requestContext={"identity": {"sourceIp": "127.0.0.1"}, "stage": "dev"}, body=None,
+), Context())
+assert response["statusCode"] == 200, response
+stylesheet = re.search(r'href="([^"]+/admin/css/base\.[0-9a-f]{12}\.css)"', response["body"])
+assert stylesheet, response["body"][:2000]
+results["GET /admin/login/"] = response["statusCode"]
+results["stylesheet"] = stylesheet.group(1)
+
 from reports.models import Report
 report = Report.objects.create(kinds=["orders"], date_from="2020-01-01", date_to="2020-01-02")
 handler.lambda_handler({
@@ -89,6 +114,7 @@ handler.lambda_handler({
 report.refresh_from_db()
 assert report.status == "succeeded", (report.status, report.error)
 results["async task reports.tasks.report_generate_task"] = report.status
+results["report file"] = report.files.get().storage_name
 # Every AWS client the app makes must find its model in the (trimmed) botocore; building a
 # client and presigning a URL are local work, no request leaves the machine.
 import boto3
@@ -106,8 +132,12 @@ print("SMOKE " + json.dumps(results))
 """
 
 
-def isolated_env(workdir: str) -> dict[str, str]:
-    """Production settings with placeholder secrets, a SQLite database, no AWS."""
+BUCKETS = {"media": "smoke-media", "static": "smoke-static", "reports": "smoke-reports"}
+SENDER = "shop@smoke.example.com"
+
+
+def isolated_env(workdir: str, aws_url: str) -> dict[str, str]:
+    """Production settings with throwaway secrets, SQLite, and moto's server for AWS."""
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": workdir,
@@ -120,8 +150,16 @@ def isolated_env(workdir: str) -> dict[str, str]:
         "COGNITO_USER_POOL": "eu-north-1_smoke",
         "COGNITO_AUDIENCE": "smoke-client",
         "SHOP_BASE_URL": "https://smoke.example.com",
-        "REPORTS_ROOT": f"{workdir}/reports",
-        "MEDIA_ROOT": f"{workdir}/media",
+        "AWS_ACCESS_KEY_ID": "smoke",
+        "AWS_SECRET_ACCESS_KEY": "smoke",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_S3_ENDPOINT_URL": aws_url,
+        "AWS_STORAGE_BUCKET_NAME": BUCKETS["media"],
+        "STATIC_BUCKET_NAME": BUCKETS["static"],
+        "REPORTS_BUCKET_NAME": BUCKETS["reports"],
+        "AWS_SES_REGION_NAME": "us-east-1",
+        "AWS_SES_REGION_ENDPOINT_URL": aws_url,
+        "DEFAULT_FROM_EMAIL": SENDER,
         "LOG_LEVEL": "WARNING",
     }
 
@@ -140,19 +178,70 @@ def run_isolated(package: Path, script: str, environment: dict[str, str]):
     )
 
 
-def smoke(archive: Path) -> dict:
-    with tempfile.TemporaryDirectory() as workdir:
+@contextmanager
+def moto_server():
+    """moto's server on a free loopback port: S3 and SES over real HTTP."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+def smoke(archive: Path, static_root: Path) -> dict:
+    import boto3
+
+    with tempfile.TemporaryDirectory() as workdir, moto_server() as aws_url:
+        environment = isolated_env(workdir, aws_url)
+        aws = {
+            "endpoint_url": aws_url,
+            "region_name": "us-east-1",
+            "aws_access_key_id": "smoke",
+            "aws_secret_access_key": "smoke",
+        }
+        s3 = boto3.client("s3", **aws)
+        for bucket in BUCKETS.values():
+            s3.create_bucket(Bucket=bucket)
+        boto3.client("ses", **aws).verify_email_identity(EmailAddress=SENDER)
+        sys.path.insert(0, str(Path(__file__).parent))
+        from publish_static import publish
+
+        publish(static_root, bucket=BUCKETS["static"], prefix="static", client=s3)
+
         package = Path(workdir) / "task"
         with zipfile.ZipFile(archive) as source:
             source.extractall(package)
-        result = run_isolated(package, CHILD, isolated_env(workdir))
+        result = run_isolated(package, CHILD, environment)
         lines = [line for line in result.stdout.splitlines() if line.startswith("SMOKE ")]
         if result.returncode != 0 or not lines:
             sys.stderr.write(result.stdout[-5000:] + result.stderr[-10000:])
             raise SystemExit("Smoke test of the Lambda package failed.")
-        return json.loads(lines[-1].removeprefix("SMOKE "))
+        results = json.loads(lines[-1].removeprefix("SMOKE "))
+
+        # What the function wrote and linked to is really in S3, and the email left by SES.
+        key = "static/" + results.pop("stylesheet").split("/static/", 1)[1]
+        stylesheet = s3.get_object(Bucket=BUCKETS["static"], Key=key)
+        assert stylesheet["ContentType"] == "text/css; charset=utf-8", stylesheet["ContentType"]
+        assert "immutable" in stylesheet["CacheControl"], stylesheet["CacheControl"]
+        results["static file the admin links to, on S3"] = key
+        key = "reports/" + results.pop("report file")
+        report = s3.get_object(Bucket=BUCKETS["reports"], Key=key)
+        assert report["ContentType"].startswith("text/html"), report["ContentType"]
+        results["report written to the private bucket"] = key
+        sent = boto3.client("ses", **aws).get_send_quota()["SentLast24Hours"]
+        assert sent >= 1, sent
+        results["emails sent through SES"] = int(sent)
+        return results
 
 
 if __name__ == "__main__":
-    for check, outcome in smoke(Path(sys.argv[1])).items():
+    static = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("build/static")
+    for check, outcome in smoke(Path(sys.argv[1]), static).items():
         print(f"ok  {check}: {outcome}")

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ShopConfig(AppConfig):
     name = "shop"
     verbose_name = "Shop"
+
+    def ready(self) -> None:
+        from shop import snapstart
+
+        # Only on Lambda's Python runtime, which is where snapshot_restore_py exists.
+        snapstart.register()

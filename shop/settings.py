@@ -5,6 +5,8 @@ console email). Production (SHOP_ENV=production) refuses to start without its
 secrets. See README.md, "Configuration", for every variable.
 """
 
+import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,6 +35,14 @@ def _required(name: str) -> str:
 
 
 if PRODUCTION:
+    # zappa_settings.json names values as ${PLACEHOLDERS} that infra/zappa_stage.py fills in
+    # at deploy time; one that reached the function means a deployment skipped that step.
+    _unfilled = sorted(k for k, v in os.environ.items() if re.fullmatch(r"\$\{\w+\}", v))
+    if _unfilled:
+        raise ImproperlyConfigured(
+            f"{', '.join(_unfilled)} still hold zappa_settings.json placeholders: deploy with "
+            "the settings file written by infra/zappa_stage.py (see docs/deploy.md)."
+        )
     SECRET_KEY = _required("SECRET_KEY")
     _required("DATABASE_URL")
     for _name in ("COGNITO_AWS_REGION", "COGNITO_USER_POOL", "COGNITO_AUDIENCE", "SHOP_BASE_URL"):
@@ -144,6 +154,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATIC_URL = env.str("STATIC_URL", default="/static/")
+# Where the static files manifest (staticfiles.json) is read from when they live on S3:
+# the root of the Lambda package, where `make package` puts it.
+STATIC_MANIFEST_DIR = env.path("STATIC_MANIFEST_DIR", default=BASE_DIR)
 REPORTS_ROOT = env.path("REPORTS_ROOT", default=VAR_DIR / "reports")
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
@@ -182,8 +195,9 @@ if AWS_STORAGE_BUCKET_NAME:
                 "file_overwrite": True,
             },
         },
+        # Hashed names (cached for a year by CloudFront), manifest inside the package.
         "staticfiles": {
-            "BACKEND": _s3,
+            "BACKEND": "shop.storages.S3ManifestStaticStorage",
             "OPTIONS": {
                 **_s3_common,
                 "bucket_name": STATIC_BUCKET_NAME or AWS_STORAGE_BUCKET_NAME,
@@ -201,7 +215,14 @@ else:
             # No base_url: report files are never served directly, only through the app.
             "OPTIONS": {"location": REPORTS_ROOT, "base_url": None},
         },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        # `make package` collects with ManifestStaticFilesStorage: the files and manifest
+        # that go to S3.
+        "staticfiles": {
+            "BACKEND": env.str(
+                "STATICFILES_BACKEND",
+                default="django.contrib.staticfiles.storage.StaticFilesStorage",
+            )
+        },
     }
 
 # --- Email ----------------------------------------------------------------------------

@@ -51,7 +51,11 @@ def test_bucket_variables_switch_files_to_s3_with_private_reports():
     result = _run(AWS_STORAGE_BUCKET_NAME="shop-media", REPORTS_BUCKET_NAME="shop-reports")
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
-    assert set(loaded["storages"].values()) == {"storages.backends.s3.S3Storage"}
+    assert loaded["storages"] == {
+        "default": "storages.backends.s3.S3Storage",
+        "reports": "storages.backends.s3.S3Storage",
+        "staticfiles": "shop.storages.S3ManifestStaticStorage",
+    }
     assert loaded["reports_private"] is True
 
 
@@ -95,3 +99,11 @@ def test_local_sign_in_is_off_in_production_even_if_asked_for():
     result = _run(**PRODUCTION, COGNITO_LOCAL_ISSUER="true")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["local_issuer"] is False
+
+
+def test_production_refuses_zappa_placeholders_left_unfilled():
+    result = _run(
+        **{**PRODUCTION, "SECRET_KEY": "${SECRET_KEY}", "ALLOWED_HOSTS": "${ALLOWED_HOSTS}"}
+    )
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS, SECRET_KEY still hold zappa_settings.json placeholders" in result.stderr

@@ -1,0 +1,186 @@
+"""Deployment glue: the Zappa settings, the stage renderer, static files on S3, SnapStart."""
+
+import importlib.util
+import json
+import re
+import sys
+import types
+from pathlib import Path
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _infra(name: str):
+    """Import a script from infra/ (a folder of scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"infra_{name}", ROOT / "infra" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ZAPPA = json.loads((ROOT / "zappa_settings.json").read_text())
+
+
+def test_production_stage_is_quiet_uses_snapstart_and_keeps_secrets_out():
+    production = {**ZAPPA["dev"], **ZAPPA["production"]}
+    assert production["runtime"] == "python3.12"
+    assert production["debug"] is False and production["log_level"] == "WARNING"
+    assert production["snap_start"] == "PublishedVersions"
+    assert production["ephemeral_storage"]["Size"] <= 512  # SnapStart's limit
+    assert "provisioned_concurrency" not in production  # not allowed with SnapStart
+    assert {e["function"] for e in production["events"]} == {
+        "reports.schedules.send_daily_report",
+        "reports.schedules.purge_reports",
+    }
+    secrets = production["aws_environment_variables"]
+    for name in ("SECRET_KEY", "DATABASE_URL", "COGNITO_USER_POOL", "COGNITO_AUDIENCE"):
+        assert secrets[name] == "${" + name + "}"
+    text = (ROOT / "zappa_settings.json").read_text()
+    assert not re.search(r"\b\d{12}\b", text), "an AWS account id"
+    assert not re.search(r"arn:aws:", text), "a real ARN"
+
+
+def test_every_scheduled_function_exists():
+    for event in ZAPPA["dev"]["events"]:
+        module, name = event["function"].rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), name))
+
+
+def test_stage_renderer_fills_placeholders_through_extends():
+    zappa_stage = _infra("zappa_stage")
+    values = {name: f"value-of-{name}" for name in re.findall(r"\$\{(\w+)\}", json.dumps(ZAPPA))}
+    rendered = zappa_stage.render(ZAPPA, "production", values)
+    assert set(rendered) == {"production", "dev"}
+    assert "${" not in json.dumps(rendered)
+    assert rendered["dev"]["aws_environment_variables"]["SECRET_KEY"] == "value-of-SECRET_KEY"
+    assert rendered["dev"]["vpc_config"]["SubnetIds"] == [
+        "value-of-PRIVATE_SUBNET_1",
+        "value-of-PRIVATE_SUBNET_2",
+    ]
+    assert rendered["production"]["snap_start"] == "PublishedVersions"
+
+
+def test_stage_renderer_names_every_missing_value_and_writes_nothing(tmp_path, monkeypatch):
+    zappa_stage = _infra("zappa_stage")
+    for name in re.findall(r"\$\{(\w+)\}", json.dumps(ZAPPA)):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", "s" * 50)
+    output = tmp_path / "zappa_settings.json"
+    with pytest.raises(SystemExit) as refused:
+        zappa_stage.main(["production", "-o", str(output)])
+    assert "DATABASE_URL" in str(refused.value) and "LAMBDA_ROLE_ARN" in str(refused.value)
+    assert "SECRET_KEY" not in str(refused.value)
+    assert not output.exists()
+
+
+def test_stage_renderer_writes_a_private_file(tmp_path, monkeypatch):
+    zappa_stage = _infra("zappa_stage")
+    for name in re.findall(r"\$\{(\w+)\}", json.dumps(ZAPPA)):
+        monkeypatch.setenv(name, f"v-{name}")
+    output = tmp_path / "out" / "zappa_settings.json"
+    zappa_stage.main(["dev", "-o", str(output)])
+    assert json.loads(output.read_text())["dev"]["role_arn"] == "v-LAMBDA_ROLE_ARN"
+    assert output.stat().st_mode & 0o077 == 0
+
+
+def _collect(tmp_path) -> Path:
+    """A small collected tree with a manifest, as ManifestStaticFilesStorage writes it."""
+    root = tmp_path / "static"
+    (root / "admin" / "css").mkdir(parents=True)
+    (root / "admin" / "css" / "base.css").write_text("body{}")
+    (root / "admin" / "css" / "base.0123456789ab.css").write_text("body{}")
+    (root / "admin" / "img").mkdir()
+    (root / "admin" / "img" / "icon.0123456789ab.svg").write_text("<svg/>")
+    manifest = {
+        "paths": {
+            "admin/css/base.css": "admin/css/base.0123456789ab.css",
+            "admin/img/icon.svg": "admin/img/icon.0123456789ab.svg",
+        },
+        "version": "1.1",
+        "hash": "x",
+    }
+    (root / "staticfiles.json").write_text(json.dumps(manifest))
+    return root
+
+
+def test_publish_static_uploads_with_types_and_cache_lifetimes(moto_url, tmp_path):
+    publish_static = _infra("publish_static")
+    s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+    s3.create_bucket(Bucket="static-publish")
+    count = publish_static.publish(
+        _collect(tmp_path), bucket="static-publish", prefix="static", client=s3
+    )
+    assert count == 4
+    hashed = s3.get_object(Bucket="static-publish", Key="static/admin/css/base.0123456789ab.css")
+    assert hashed["ContentType"] == "text/css; charset=utf-8"
+    assert hashed["CacheControl"] == "public, max-age=31536000, immutable"
+    assert hashed["Body"].read() == b"body{}"
+    original = s3.head_object(Bucket="static-publish", Key="static/admin/css/base.css")
+    assert original["CacheControl"] == "public, max-age=300"
+    svg = s3.head_object(Bucket="static-publish", Key="static/admin/img/icon.0123456789ab.svg")
+    assert svg["ContentType"] == "image/svg+xml; charset=utf-8"
+    # Private objects: CloudFront reads them, the public does not.
+    grants = s3.get_object_acl(Bucket="static-publish", Key="static/admin/css/base.css")["Grants"]
+    assert all("AllUsers" not in str(grant["Grantee"]) for grant in grants)
+
+
+def test_static_urls_come_from_the_shipped_manifest_without_reading_s3(settings, tmp_path):
+    from shop.storages import S3ManifestStaticStorage
+
+    root = _collect(tmp_path)
+    settings.STATIC_MANIFEST_DIR = root
+    storage = S3ManifestStaticStorage(
+        bucket_name="no-such-bucket",  # never contacted: the URL comes from the manifest
+        location="static",
+        custom_domain="cdn.example.com",
+        querystring_auth=False,
+    )
+    assert storage.url("admin/css/base.css") == (
+        "https://cdn.example.com/static/admin/css/base.0123456789ab.css"
+    )
+    with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+        storage.url("admin/css/not-collected.css")
+
+
+def test_snapstart_hooks_register_with_lambdas_runtime(monkeypatch):
+    from shop import snapstart
+
+    assert snapstart.register() is False  # not on Lambda: nothing to register with
+    registered = {}
+    runtime = types.ModuleType("snapshot_restore_py")
+    runtime.register_before_snapshot = lambda hook: registered.setdefault("before", hook)
+    runtime.register_after_restore = lambda hook: registered.setdefault("after", hook)
+    monkeypatch.setitem(sys.modules, "snapshot_restore_py", runtime)
+    assert snapstart.register() is True
+    assert registered == {"before": snapstart.before_snapshot, "after": snapstart.after_restore}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_before_snapshot_loads_the_views_and_leaves_no_open_connection():
+    from django.db import connection
+
+    from shop import snapstart
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    assert connection.connection is not None
+    snapstart.before_snapshot()
+    assert connection.connection is None
+    assert "orders.apis" in sys.modules and "catalog.apis" in sys.modules
+
+
+def test_after_restore_gives_each_copy_its_own_random_state():
+    import random
+
+    from shop import snapstart
+
+    random.seed(42)
+    snapshot_state = random.getstate()
+    snapstart.after_restore()
+    first = random.random()
+    random.setstate(snapshot_state)
+    snapstart.after_restore()
+    assert random.random() != first
