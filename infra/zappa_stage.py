@@ -3,8 +3,9 @@
 zappa_settings.json in the repository names every secret and account-specific value as a
 placeholder (`${SECRET_KEY}`, `${LAMBDA_ROLE_ARN}`...), never a real value. At deploy time
 this fills them from the outputs of the stage's CloudFormation stack (infra/shop.yaml names
-its outputs like the placeholders) and from the environment, which wins, and writes the
-result outside the repository's tracked files:
+its outputs like the placeholders, in CamelCase), SECRET_KEY and DATABASE_URL from the
+secrets the stack keeps in Secrets Manager, and from the environment, which wins; it writes
+the result outside the repository's tracked files:
 
     python infra/zappa_stage.py production --stack shop-production -o build/zappa_settings.json
     zappa update production -s build/zappa_settings.json -z build/shop-production.zip
@@ -18,6 +19,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +70,31 @@ def render(settings: dict, stage: str, values: dict[str, str]) -> dict:
     return rendered
 
 
+def placeholder_name(output_key: str) -> str:
+    """Name an output's placeholder: LambdaRoleArn -> LAMBDA_ROLE_ARN, AwsS3X -> AWS_S3_X."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", output_key).upper()
+
+
+def stack_values(outputs: dict[str, str], secrets) -> dict[str, str]:
+    """Return placeholder values from a stack's outputs, the two secrets read where they live.
+
+    SECRET_KEY is the generated Django secret; DATABASE_URL points at RDS Proxy with the
+    database's RDS-managed credentials (TLS required).
+    """
+    values = {placeholder_name(key): value for key, value in outputs.items()}
+    if "DjangoSecretArn" in outputs:
+        secret = secrets.get_secret_value(SecretId=outputs["DjangoSecretArn"])
+        values["SECRET_KEY"] = secret["SecretString"]
+    if "DatabaseSecretArn" in outputs and "DatabaseProxyEndpoint" in outputs:
+        secret = secrets.get_secret_value(SecretId=outputs["DatabaseSecretArn"])
+        login = json.loads(secret["SecretString"])
+        values["DATABASE_URL"] = (
+            f"postgres://{quote(login['username'], safe='')}:{quote(login['password'], safe='')}"
+            f"@{outputs['DatabaseProxyEndpoint']}:5432/shop?sslmode=require"
+        )
+    return values
+
+
 def stack_outputs(stack: str) -> dict[str, str]:
     """Return a CloudFormation stack's outputs by key."""
     import boto3
@@ -83,7 +110,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--settings", type=Path, default=ROOT / "zappa_settings.json")
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args(argv)
-    values = stack_outputs(args.stack) if args.stack else {}
+    values = {}
+    if args.stack:
+        import boto3
+
+        values = stack_values(stack_outputs(args.stack), boto3.client("secretsmanager"))
     values.update(os.environ)
     rendered = render(json.loads(args.settings.read_text()), args.stage, values)
     args.output.parent.mkdir(parents=True, exist_ok=True)

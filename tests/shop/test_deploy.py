@@ -57,8 +57,8 @@ def test_stage_renderer_fills_placeholders_through_extends():
     assert "${" not in json.dumps(rendered)
     assert rendered["dev"]["aws_environment_variables"]["SECRET_KEY"] == "value-of-SECRET_KEY"
     assert rendered["dev"]["vpc_config"]["SubnetIds"] == [
-        "value-of-PRIVATE_SUBNET_1",
-        "value-of-PRIVATE_SUBNET_2",
+        "value-of-PRIVATE_SUBNET_A",
+        "value-of-PRIVATE_SUBNET_B",
     ]
     assert rendered["production"]["snap_start"] == "PublishedVersions"
 
@@ -184,3 +184,76 @@ def test_after_restore_gives_each_copy_its_own_random_state():
     random.setstate(snapshot_state)
     snapstart.after_restore()
     assert random.random() != first
+
+
+def _template() -> dict:
+    from cfnlint.decode import decode
+
+    template, problems = decode(str(ROOT / "infra" / "shop.yaml"))
+    assert not problems
+    return template
+
+
+def test_template_outputs_fill_every_account_placeholder():
+    zappa_stage = _infra("zappa_stage")
+    outputs = _template()["Outputs"]
+    provided = {zappa_stage.placeholder_name(key) for key in outputs}
+    provided |= {"SECRET_KEY", "DATABASE_URL"}  # read from the stack's secrets
+    # What only the operator knows: the app's own addresses.
+    operator = {"ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", "SHOP_BASE_URL"}
+    placeholders = set(re.findall(r"\$\{(\w+)\}", json.dumps(ZAPPA)))
+    assert placeholders - operator <= provided, placeholders - operator - provided
+
+
+def test_template_buckets_are_private_encrypted_and_reports_expire():
+    resources = _template()["Resources"]
+    buckets = {k: v for k, v in resources.items() if v["Type"] == "AWS::S3::Bucket"}
+    assert {"MediaBucket", "StaticBucket", "ReportsBucket"} <= set(buckets)
+    for name, bucket in buckets.items():
+        block = bucket["Properties"]["PublicAccessBlockConfiguration"]
+        assert all(block[flag] is True for flag in block) and len(block) == 4, name
+        encryption = bucket["Properties"]["BucketEncryption"]
+        assert encryption["ServerSideEncryptionConfiguration"], name
+    rules = buckets["ReportsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert any("ExpirationInDays" in rule for rule in rules)
+
+
+def test_template_lambda_role_grants_no_wildcard_actions():
+    role = _template()["Resources"]["LambdaRole"]["Properties"]
+    statements = role["Policies"][0]["PolicyDocument"]["Statement"]
+    for statement in statements:
+        actions = (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+        assert all("*" not in action for action in actions), statement
+        if statement["Sid"] != "VpcNetworkInterfaces":  # Lambda's ENI calls take no resource
+            assert statement["Resource"] != "*", statement
+
+
+def test_stack_values_read_both_secrets_from_secrets_manager(moto_url):
+    zappa_stage = _infra("zappa_stage")
+    secrets = boto3.client("secretsmanager", endpoint_url=moto_url, region_name="us-east-1")
+    django = secrets.create_secret(Name="shop-test-django", SecretString="k" * 64)["ARN"]
+    database = secrets.create_secret(
+        Name="shop-test-db", SecretString=json.dumps({"username": "shop", "password": "p@ss/w:rd"})
+    )["ARN"]
+    outputs = {
+        "LambdaRoleArn": "role",
+        "AwsS3CustomDomain": "d1.cloudfront.net",
+        "PrivateSubnetA": "subnet-a",
+        "DjangoSecretArn": django,
+        "DatabaseSecretArn": database,
+        "DatabaseProxyEndpoint": "proxy.example.internal",
+    }
+    values = zappa_stage.stack_values(outputs, secrets)
+    assert values["LAMBDA_ROLE_ARN"] == "role"
+    assert values["AWS_S3_CUSTOM_DOMAIN"] == "d1.cloudfront.net"
+    assert values["PRIVATE_SUBNET_A"] == "subnet-a"
+    assert values["SECRET_KEY"] == "k" * 64
+    assert values["DATABASE_URL"] == (
+        "postgres://shop:p%40ss%2Fw%3Ard@proxy.example.internal:5432/shop?sslmode=require"
+    )
+    import environ
+
+    parsed = environ.Env.db_url_config(values["DATABASE_URL"])
+    assert parsed["PASSWORD"] == "p@ss/w:rd" and parsed["HOST"] == "proxy.example.internal"
