@@ -3,8 +3,11 @@
 Each run unpacks nothing new: the zip is unpacked once into a folder, then a fresh
 `python -I -S -B` process (only that folder importable, bytecode never written, as on
 Lambda's read-only /var/task) imports Zappa's handler, which sets up Django, and answers an
-API Gateway event for GET /api/v1/products/ (the bare project: a one-line JSON view). The
-time is measured inside the process, from its first line to the answer; median of the runs.
+API Gateway event for GET /api/v1/products/: the shop's first page of 20 products, or in the
+bare project a JSON view of 20 rows read through the ORM. All three read PostgreSQL, as
+production does (a scratch database each on BENCH_DATABASE_URL's server), so each pays for
+the driver's import and a new connection. The time is measured inside the process, from its
+first line to the answer; median of the runs.
 
 Compared in the same run:
 - this project as `make package` builds it (build-only packages dropped, bytecode shipped);
@@ -29,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import ROOT, print_table
+from bench.harness import ROOT, print_table, scratch_database_url
 from infra.smoke import isolated_env, run_isolated
 
 FIRST_REQUEST = r"""
@@ -64,18 +67,61 @@ import django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
+# A real first page: 20 products with images (their URLs are built, never fetched).
+from decimal import Decimal
+from catalog.models import Category, Product
+category = Category.objects.create(name="Coffee", slug="coffee")
+Product.objects.bulk_create(
+    Product(sku=f"COLD-{i}", name=f"Product {i}", slug=f"product-{i}", category=category,
+            price=Decimal("9.90"), stock=5, image=f"products/{i}.jpg",
+            thumbnail=f"products/thumbs/{i}.jpg")
+    for i in range(20)
+)
 """
 
 BARE_VIEW = """
+from django.contrib.auth.models import User
 from django.http import JsonResponse
 from django.urls import path
 
 
 def products(request):
-    return JsonResponse({"count": 0, "results": []})
+    rows = list(User.objects.values("id", "username", "email")[:20])
+    return JsonResponse({"count": len(rows), "results": rows})
 
 
 urlpatterns = [path("api/v1/products/", products)]
+"""
+
+# The bare project reads the same kind of database as the shop: PostgreSQL, from the URL.
+BARE_DATABASE = """
+import os
+from urllib.parse import urlsplit
+
+_url = urlsplit(os.environ["DATABASE_URL"])
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": _url.path.lstrip("/"),
+        "USER": _url.username or "",
+        "PASSWORD": _url.password or "",
+        "HOST": _url.hostname or "",
+        "PORT": _url.port or "",
+    }
+}
+"""
+
+BARE_MIGRATE = r"""
+import os, sys
+sys.path[:0] = [sys.argv[1]]
+os.chdir(sys.argv[1])
+os.environ["DJANGO_SETTINGS_MODULE"] = "bare.settings"
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.contrib.auth.models import User
+User.objects.bulk_create(User(username=f"user{i}", email=f"u{i}@example.com") for i in range(20))
 """
 
 
@@ -89,7 +135,9 @@ def build_bare(workdir: Path) -> Path:
     )
     (project / "bare" / "urls.py").write_text(BARE_VIEW)
     settings = project / "bare" / "settings.py"
-    settings.write_text(settings.read_text().replace("ALLOWED_HOSTS = []", 'ALLOWED_HOSTS = ["*"]'))
+    settings.write_text(
+        settings.read_text().replace("ALLOWED_HOSTS = []", 'ALLOWED_HOSTS = ["*"]') + BARE_DATABASE
+    )
     (project / "zappa_settings.json").write_text(
         json.dumps(
             {
@@ -127,20 +175,31 @@ def build_bare(workdir: Path) -> Path:
     return archive
 
 
-def measure(archive: Path, runs: int, app: bool) -> dict:
+def measure(archive: Path, runs: int, app: bool, database: str) -> dict:
     with tempfile.TemporaryDirectory() as workdir:
         package = Path(workdir) / "task"
         with zipfile.ZipFile(archive) as source:
             source.extractall(package)
             unzipped = sum(info.file_size for info in source.infolist())
+        # As in production: PostgreSQL; for the app also images on S3 behind CloudFront
+        # (their URLs need no request; the endpoint given is never contacted) and SES.
+        database_url = scratch_database_url(database)
         environment = (
-            isolated_env(workdir)
+            {
+                **isolated_env(workdir, "http://127.0.0.1:9"),
+                "AWS_S3_CUSTOM_DOMAIN": "cdn.example.com",
+                "DATABASE_URL": database_url,
+            }
             if app
-            else {"PATH": os.environ["PATH"], "HOME": workdir, "LANG": "C.UTF-8"}
+            else {
+                "PATH": os.environ["PATH"],
+                "HOME": workdir,
+                "LANG": "C.UTF-8",
+                "DATABASE_URL": database_url,
+            }
         )
-        if app:
-            migrated = run_isolated(package, MIGRATE, environment)
-            assert migrated.returncode == 0, migrated.stderr[-3000:]
+        migrated = run_isolated(package, MIGRATE if app else BARE_MIGRATE, environment)
+        assert migrated.returncode == 0, migrated.stderr[-3000:]
         times = []
         for _ in range(runs):
             result = run_isolated(package, FIRST_REQUEST, environment)
@@ -167,9 +226,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         bare = build_bare(Path(workdir))
         results = {
-            "this project (make package)": measure(ours, args.runs, app=True),
-            "this app, Zappa's default packaging": measure(default, args.runs, app=True),
-            "bare startproject, packaged the same way": measure(bare, args.runs, app=False),
+            "this project (make package)": measure(ours, args.runs, True, "bench_cold_app"),
+            "this app, Zappa's default packaging": measure(
+                default, args.runs, True, "bench_cold_default"
+            ),
+            "bare startproject, packaged the same way": measure(
+                bare, args.runs, False, "bench_cold_bare"
+            ),
         }
     bare_ms = results["bare startproject, packaged the same way"]["median"]
     default_ms = results["this app, Zappa's default packaging"]["median"]

@@ -137,7 +137,7 @@ SENDER = "shop@smoke.example.com"
 
 
 def isolated_env(workdir: str, aws_url: str) -> dict[str, str]:
-    """Production settings with throwaway secrets, SQLite, and moto's server for AWS."""
+    """Production settings with throwaway secrets, SQLite, and aws_url standing in for AWS."""
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": workdir,

@@ -12,7 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 class CognitoIdTokenScheme(OpenApiAuthenticationExtension):
     """Documents customer sign-in: `Authorization: Bearer <Cognito ID token>`."""
 
-    target_class = "shop.cognito.CognitoAuthentication"
+    target_class = "shop.auth.CognitoAuthentication"
     name = "cognitoIdToken"
 
     def get_security_definition(self, auto_schema):

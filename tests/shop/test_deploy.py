@@ -170,6 +170,7 @@ def test_before_snapshot_loads_the_views_and_leaves_no_open_connection():
     snapstart.before_snapshot()
     assert connection.connection is None
     assert "orders.apis" in sys.modules and "catalog.apis" in sys.modules
+    assert "shop.cognito" in sys.modules
 
 
 def test_after_restore_gives_each_copy_its_own_random_state():
