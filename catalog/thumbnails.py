@@ -4,11 +4,12 @@ from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import File
-from PIL import Image, ImageOps
 
 
 def thumbnail_render(*, image: File, size: int) -> ContentFile:
     """Return a JPEG that fits in size x size, keeping the aspect ratio."""
+    from PIL import Image, ImageOps  # loaded on the first upload, not at start-up
+
     image.seek(0)
     with Image.open(image) as source:
         picture = ImageOps.exif_transpose(source)

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
-from PIL import Image
 
 
 def validate_image_upload(value: File) -> None:
     """Refuse files over the size limit and files Pillow cannot read as an image."""
+    # Pillow loads when an image is uploaded, not with every cold start (the models use this).
+    from PIL import Image
+
     limit = settings.SHOP_MAX_IMAGE_BYTES
     if value.size is not None and value.size > limit:
         raise ValidationError(

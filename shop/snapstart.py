@@ -25,10 +25,13 @@ def before_snapshot() -> None:
     from django.db import connections
     from django.urls import get_resolver
 
-    # Resolving the URLconf's patterns imports every view module, serializers and all; the
-    # token machinery is otherwise loaded by the first signed-in request.
+    # Resolving the URLconf's patterns imports every view module, serializers and all.
     resolver = get_resolver()
     resolver.reverse_dict  # noqa: B018 (populating it imports the views)
+    # Loaded lazily otherwise: Pillow by the first upload, the token machinery by the first
+    # signed-in request.
+    import PIL.Image  # noqa: F401
+
     import shop.cognito  # noqa: F401
 
     connections.close_all()
