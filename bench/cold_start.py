@@ -58,15 +58,22 @@ assert response["statusCode"] == 200, response
 print("COLD", (time.perf_counter() - started) * 1000)
 """
 
-MIGRATE = r"""
-import os, sys
-sys.path[:0] = [sys.argv[1]]
-os.chdir(sys.argv[1])
-os.environ["DJANGO_SETTINGS_MODULE"] = "shop.settings"
-import django
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
+
+def prepare(settings_module: str, seed: str) -> str:
+    """Return a script that migrates the unpacked project's database, then runs seed."""
+    return (
+        "import os, sys\n"
+        "sys.path[:0] = [sys.argv[1]]\n"
+        "os.chdir(sys.argv[1])\n"
+        f"os.environ['DJANGO_SETTINGS_MODULE'] = {settings_module!r}\n"
+        "import django\n"
+        "django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n" + seed
+    )
+
+
+APP_SEED = r"""
 # A real first page: 20 products with images (their URLs are built, never fetched).
 from decimal import Decimal
 from catalog.models import Category, Product
@@ -111,15 +118,7 @@ DATABASES = {
 }
 """
 
-BARE_MIGRATE = r"""
-import os, sys
-sys.path[:0] = [sys.argv[1]]
-os.chdir(sys.argv[1])
-os.environ["DJANGO_SETTINGS_MODULE"] = "bare.settings"
-import django
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
+BARE_SEED = r"""
 from django.contrib.auth.models import User
 User.objects.bulk_create(User(username=f"user{i}", email=f"u{i}@example.com") for i in range(20))
 """
@@ -198,7 +197,8 @@ def measure(archive: Path, runs: int, app: bool, database: str) -> dict:
                 "DATABASE_URL": database_url,
             }
         )
-        migrated = run_isolated(package, MIGRATE if app else BARE_MIGRATE, environment)
+        script = prepare("shop.settings", APP_SEED) if app else prepare("bare.settings", BARE_SEED)
+        migrated = run_isolated(package, script, environment)
         assert migrated.returncode == 0, migrated.stderr[-3000:]
         times = []
         for _ in range(runs):
