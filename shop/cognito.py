@@ -165,7 +165,11 @@ def token_validator() -> CognitoTokenValidator:
 
 
 class CognitoAuthentication(JSONWebTokenAuthentication):
-    """`Authorization: Bearer <Cognito ID token>` for customers; any bad token is a 401."""
+    """`Authorization: Bearer <Cognito ID token>` for customers; any bad token is a 401.
+
+    Used through shop.auth.CognitoAuthentication (the class settings name), which loads this
+    module with the first bearer token and answers the 401's WWW-Authenticate header.
+    """
 
     def authenticate(self, request):
         token = self.get_jwt_token(request)
@@ -181,6 +185,3 @@ class CognitoAuthentication(JSONWebTokenAuthentication):
         except InactiveUser as exc:
             raise exceptions.AuthenticationFailed(exc.message) from exc
         return user, claims
-
-    def authenticate_header(self, request) -> str:
-        return 'Bearer realm="api"'

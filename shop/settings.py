@@ -130,15 +130,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_shop")}
+    # Its lookups and type handlers are PostgreSQL's; on SQLite it would only cost a cold
+    # start the import of psycopg (~45 ms).
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("rest_framework"), "django.contrib.postgres")
 else:
     # A file, not the in-memory default: the browser tests' live server threads then get
     # connections of their own instead of sharing the test thread's.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Its lookups and type handlers are PostgreSQL's; on SQLite it would only cost a cold
-    # start the import of psycopg (~45 ms).
-    INSTALLED_APPS.insert(INSTALLED_APPS.index("rest_framework"), "django.contrib.postgres")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
