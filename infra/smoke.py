@@ -55,7 +55,7 @@ class Context:
     def get_remaining_time_in_millis(self):
         return 30000
 
-def http(method, path, body=None):
+def call(method, path, body=None):
     event = {
         "httpMethod": method, "path": path, "resource": "/{proxy+}",
         "headers": {"Host": "smoke.example.com", "X-Forwarded-Proto": "https",
@@ -67,7 +67,10 @@ def http(method, path, body=None):
         "stageVariables": None, "isBase64Encoded": False,
         "body": json.dumps(body) if body is not None else None,
     }
-    response = handler.lambda_handler(event, Context())
+    return handler.lambda_handler(event, Context())
+
+def http(method, path, body=None):
+    response = call(method, path, body)
     return response["statusCode"], json.loads(response["body"] or "null")
 
 results = {}
@@ -90,13 +93,7 @@ results["GET /api/v1/nowhere/"] = status
 
 # The admin's pages name static files by their hashed names, from the shipped manifest.
 import re
-response = handler.lambda_handler(dict(
-    httpMethod="GET", path="/admin/login/", resource="/{proxy+}",
-    headers={"Host": "smoke.example.com", "X-Forwarded-Proto": "https"}, multiValueHeaders={},
-    queryStringParameters=None, multiValueQueryStringParameters=None,
-    pathParameters={"proxy": "admin/login/"}, stageVariables=None, isBase64Encoded=False,
-    requestContext={"identity": {"sourceIp": "127.0.0.1"}, "stage": "dev"}, body=None,
-), Context())
+response = call("GET", "/admin/login/")
 assert response["statusCode"] == 200, response
 stylesheet = re.search(r'href="([^"]+/admin/css/base\.[0-9a-f]{12}\.css)"', response["body"])
 assert stylesheet, response["body"][:2000]
@@ -180,7 +177,7 @@ def run_isolated(package: Path, script: str, environment: dict[str, str]):
 
 @contextmanager
 def moto_server():
-    """moto's server on a free loopback port: S3 and SES over real HTTP."""
+    """moto's server on a free loopback port: AWS over real HTTP (also the tests' fixture)."""
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise

@@ -47,9 +47,8 @@ def _fresh_cache():
 def moto_url():
     """moto's server on loopback: S3, SES and Cognito over real HTTP, never the internet."""
     import os
-    import socket
 
-    from moto.server import ThreadedMotoServer
+    from infra.smoke import moto_server
 
     fake = {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -59,13 +58,8 @@ def moto_url():
     }
     saved = {name: os.environ.get(name) for name in fake}
     os.environ.update(fake)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
+    with moto_server() as url:
+        yield url
     for name, value in saved.items():
         if value is None:
             os.environ.pop(name, None)

@@ -22,6 +22,7 @@ def _infra(name: str):
 
 
 ZAPPA = json.loads((ROOT / "zappa_settings.json").read_text())
+PLACEHOLDERS = set(re.findall(r"\$\{(\w+)\}", json.dumps(ZAPPA)))
 
 
 def test_production_stage_is_quiet_uses_snapstart_and_keeps_secrets_out():
@@ -51,7 +52,7 @@ def test_every_scheduled_function_exists():
 
 def test_stage_renderer_fills_placeholders_through_extends():
     zappa_stage = _infra("zappa_stage")
-    values = {name: f"value-of-{name}" for name in re.findall(r"\$\{(\w+)\}", json.dumps(ZAPPA))}
+    values = {name: f"value-of-{name}" for name in PLACEHOLDERS}
     rendered = zappa_stage.render(ZAPPA, "production", values)
     assert set(rendered) == {"production", "dev"}
     assert "${" not in json.dumps(rendered)
@@ -65,7 +66,7 @@ def test_stage_renderer_fills_placeholders_through_extends():
 
 def test_stage_renderer_names_every_missing_value_and_writes_nothing(tmp_path, monkeypatch):
     zappa_stage = _infra("zappa_stage")
-    for name in re.findall(r"\$\{(\w+)\}", json.dumps(ZAPPA)):
+    for name in PLACEHOLDERS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", "s" * 50)
     output = tmp_path / "zappa_settings.json"
@@ -78,7 +79,7 @@ def test_stage_renderer_names_every_missing_value_and_writes_nothing(tmp_path, m
 
 def test_stage_renderer_writes_a_private_file(tmp_path, monkeypatch):
     zappa_stage = _infra("zappa_stage")
-    for name in re.findall(r"\$\{(\w+)\}", json.dumps(ZAPPA)):
+    for name in PLACEHOLDERS:
         monkeypatch.setenv(name, f"v-{name}")
     output = tmp_path / "out" / "zappa_settings.json"
     zappa_stage.main(["dev", "-o", str(output)])
@@ -202,8 +203,7 @@ def test_template_outputs_fill_every_account_placeholder():
     provided |= {"SECRET_KEY", "DATABASE_URL"}  # read from the stack's secrets
     # What only the operator knows: the app's own addresses.
     operator = {"ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", "SHOP_BASE_URL"}
-    placeholders = set(re.findall(r"\$\{(\w+)\}", json.dumps(ZAPPA)))
-    assert placeholders - operator <= provided, placeholders - operator - provided
+    assert PLACEHOLDERS - operator <= provided, PLACEHOLDERS - operator - provided
 
 
 def test_template_buckets_are_private_encrypted_and_reports_expire():
