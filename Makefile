@@ -32,9 +32,10 @@ run: install  ## Run the shop locally: SQLite, files under var/, demo data, a pr
 test: install  ## Run the whole test suite (PostgreSQL too when DATABASE_URL is set).
 	$(BIN)/pytest
 
-lint: install  ## ruff, and cfn-lint on the infrastructure template.
+lint: install  ## ruff, import layers, mypy, and cfn-lint on the infrastructure template.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/cfn-lint infra/shop.yaml
 
 format: install

@@ -121,7 +121,7 @@ def generate_in_child(kind: str) -> dict:
     from django.utils import timezone
 
     from reports.models import Report
-    from reports.services import report_generate
+    from reports.generation import report_generate
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     today = timezone.localdate()

@@ -2,13 +2,15 @@
 
 import hmac
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from catalog.models import Product
 from orders.errors import OrderNotFound
-from orders.models import CartItem, Order
+from orders.models import CartItem, Order, OrderLine, OrderStatus
 from orders.services import OrderItem, token_hash
 
 
@@ -33,6 +35,29 @@ def order_get_for_viewer(*, reference: str, user=None, token: str | None = None)
     ):
         return order
     raise OrderNotFound()
+
+
+def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    """Return [start, end) in the shop's time zone: the first day's midnight to the next after
+    the last."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(date_from, time.min, tzinfo=tz)
+    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz)
+    return start, end
+
+
+def order_list_in_period(*, date_from: date, date_to: date) -> QuerySet[Order]:
+    """Return the orders placed in the period, whatever their status."""
+    start, end = period_bounds(date_from, date_to)
+    return Order.objects.filter(created_at__gte=start, created_at__lt=end)
+
+
+def order_line_list_sold_in_period(*, date_from: date, date_to: date) -> QuerySet[OrderLine]:
+    """Return the lines of the period's orders that count as sold: every status but cancelled."""
+    start, end = period_bounds(date_from, date_to)
+    return OrderLine.objects.filter(
+        order__created_at__gte=start, order__created_at__lt=end
+    ).exclude(order__status=OrderStatus.CANCELLED)
 
 
 def order_list_for_user(*, user) -> QuerySet[Order]:

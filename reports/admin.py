@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Min
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
@@ -9,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 
+from orders.admin import OrderAdmin
 from reports.models import Report, ReportDownload, ReportFile, ReportKind, ReportStatus
 from reports.selectors import report_list
 from reports.services import report_request, report_rerun
@@ -207,3 +209,31 @@ class ReportDownloadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.action(description="Request a report for the period of the selected orders")
+def request_report(modeladmin, request, queryset):
+    """Queue both kinds of report for the days from the first to the last selected order."""
+    if not request.user.has_perm("reports.add_report"):
+        raise PermissionDenied
+    span = queryset.aggregate(first=Min("created_at"), last=Max("created_at"))
+    try:
+        report = report_request(
+            kinds=ReportKind.values,
+            date_from=timezone.localdate(span["first"]),
+            date_to=timezone.localdate(span["last"]),
+            requested_by=request.user,
+        )
+    except ValidationError as error:
+        for problems in error.message_dict.values():
+            modeladmin.message_user(request, " ".join(problems), messages.ERROR)
+        return
+    modeladmin.message_user(
+        request,
+        f"Report for {report.date_from} to {report.date_to} requested; see Reports.",
+        messages.SUCCESS,
+    )
+
+
+# Reports builds on orders, never the other way round: the order list's action is added here.
+OrderAdmin.register_extra_action(request_report, permission="reports.add_report")

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet, Sum
 
 from reports.models import Report
-from shop.errors import NotFound
+from reports.errors import ReportNotFound
 
 
 def report_list() -> QuerySet[Report]:
@@ -19,5 +19,5 @@ def report_list() -> QuerySet[Report]:
 def report_get(*, report_id) -> Report:
     report = Report.objects.prefetch_related("files").filter(pk=report_id).first()
     if report is None:
-        raise NotFound("No such report.")
+        raise ReportNotFound()
     return report

@@ -2,7 +2,7 @@
 
 from zappa.asynchronous import task
 
-from reports.services import report_generate
+from reports.generation import report_generate
 
 
 @task

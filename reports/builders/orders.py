@@ -10,8 +10,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from orders.models import OrderLine, OrderStatus
+from orders.selectors import order_line_list_sold_in_period, order_list_in_period
 from reports.builders import html
-from reports.builders.period import orders_in, sold_lines_in
 from reports.models import Report
 
 TOP_PRODUCTS = 10
@@ -19,9 +19,11 @@ TOP_PRODUCTS = 10
 
 def orders_report(report: Report) -> Iterator[str]:
     """Yield the orders report; every figure is computed by the database."""
-    orders = orders_in(report.date_from, report.date_to)
+    orders = order_list_in_period(date_from=report.date_from, date_to=report.date_to)
     kept = orders.exclude(status=OrderStatus.CANCELLED)
-    lines = sold_lines_in(report.date_from, report.date_to)
+    lines = order_line_list_sold_in_period(
+        date_from=report.date_from, date_to=report.date_to
+    )
 
     totals = kept.aggregate(count=Count("id"), revenue=Sum("total"))
     count, revenue = totals["count"], totals["revenue"] or Decimal("0.00")

@@ -18,8 +18,8 @@ from django.db.models import (
 )
 
 from catalog.models import Product
+from orders.selectors import order_line_list_sold_in_period
 from reports.builders import html
-from reports.builders.period import sold_lines_in
 from reports.models import Report
 
 
@@ -29,7 +29,9 @@ def products_report(report: Report) -> Iterator[str]:
     # One row per product sold in the period: memory grows with the catalog, not the orders.
     sold = {
         row["product_id"]: (row["units"], row["revenue"])
-        for row in sold_lines_in(report.date_from, report.date_to)
+        for row in order_line_list_sold_in_period(
+        date_from=report.date_from, date_to=report.date_to
+    )
         .values("product_id")
         .annotate(units=Sum("quantity"), revenue=Sum("line_total"))
     }

@@ -10,7 +10,8 @@ import requests
 from django.utils import timezone
 
 from reports.models import Report, ReportDownload, ReportStatus
-from reports.services import report_generate, report_request, report_rerun
+from reports.generation import report_generate
+from reports.services import report_request, report_rerun
 from tests.factories import ProductFactory
 from tests.reports.conftest import make_order
 
