@@ -120,8 +120,8 @@ def generate_in_child(kind: str) -> dict:
     django.setup()
     from django.utils import timezone
 
-    from reports.models import Report
     from reports.generation import report_generate
+    from reports.models import Report
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     today = timezone.localdate()

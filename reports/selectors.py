@@ -2,8 +2,8 @@
 
 from django.db.models import QuerySet, Sum
 
-from reports.models import Report
 from reports.errors import ReportNotFound
+from reports.models import Report
 
 
 def report_list() -> QuerySet[Report]:

@@ -21,9 +21,7 @@ def orders_report(report: Report) -> Iterator[str]:
     """Yield the orders report; every figure is computed by the database."""
     orders = order_list_in_period(date_from=report.date_from, date_to=report.date_to)
     kept = orders.exclude(status=OrderStatus.CANCELLED)
-    lines = order_line_list_sold_in_period(
-        date_from=report.date_from, date_to=report.date_to
-    )
+    lines = order_line_list_sold_in_period(date_from=report.date_from, date_to=report.date_to)
 
     totals = kept.aggregate(count=Count("id"), revenue=Sum("total"))
     count, revenue = totals["count"], totals["revenue"] or Decimal("0.00")

@@ -30,8 +30,8 @@ def products_report(report: Report) -> Iterator[str]:
     sold = {
         row["product_id"]: (row["units"], row["revenue"])
         for row in order_line_list_sold_in_period(
-        date_from=report.date_from, date_to=report.date_to
-    )
+            date_from=report.date_from, date_to=report.date_to
+        )
         .values("product_id")
         .annotate(units=Sum("quantity"), revenue=Sum("line_total"))
     }

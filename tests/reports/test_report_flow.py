@@ -9,8 +9,8 @@ import pytest
 import requests
 from django.utils import timezone
 
-from reports.models import Report, ReportDownload, ReportStatus
 from reports.generation import report_generate
+from reports.models import Report, ReportDownload, ReportStatus
 from reports.services import report_request, report_rerun
 from tests.factories import ProductFactory
 from tests.reports.conftest import make_order
