@@ -1,10 +1,6 @@
 """Fixtures shared by every test package."""
 
-from io import BytesIO
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 from rest_framework.test import APIClient
 
 
@@ -18,21 +14,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_files(settings, tmp_path):
-    """Keep every test's uploads and reports in its own temporary folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "reports": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "reports", "base_url": None},
-        },
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -118,16 +99,3 @@ def customer_client(cognito):
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
-
-
-def image_bytes(*, size=(800, 600), colour="#336699", fmt="PNG", mode="RGB") -> bytes:
-    """Draw an image in memory and return its encoded bytes."""
-    buffer = BytesIO()
-    Image.new(mode, size, colour).save(buffer, format=fmt)
-    return buffer.getvalue()
-
-
-def image_upload(name="photo.png", **kwargs) -> SimpleUploadedFile:
-    """Return an uploaded-file object holding a real image."""
-    fmt = kwargs.get("fmt", "PNG")
-    return SimpleUploadedFile(name, image_bytes(**kwargs), content_type=f"image/{fmt.lower()}")

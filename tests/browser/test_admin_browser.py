@@ -9,8 +9,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from catalog.models import Product
 from catalog.services import product_create
-from tests.conftest import image_upload
 from tests.factories import CategoryFactory, SuperuserFactory
+from tests.images import image_upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

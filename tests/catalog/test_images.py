@@ -9,10 +9,16 @@ from PIL import Image
 
 from catalog.models import Product
 from catalog.services import product_create
-from tests.conftest import image_bytes, image_upload
 from tests.factories import CategoryFactory, ProductFactory, SuperuserFactory
+from tests.images import image_bytes, image_upload
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _own_media_folder(settings, tmp_path):
+    """Give each test an empty media folder: these tests count the files left behind."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _stored_files(settings) -> list[str]:

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from catalog.services import product_create
-from tests.conftest import image_upload
 from tests.factories import CategoryFactory, ProductFactory
+from tests.images import image_upload
 
 pytestmark = pytest.mark.django_db
 

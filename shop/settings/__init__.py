@@ -1,0 +1,16 @@
+"""Settings for every environment, one module a concern, read from environment variables.
+
+environment (where values come from) -> security (secrets, hosts, HTTPS) -> base (Django,
+the database) -> storage -> email -> shop (the shop's own) -> cognito -> api -> logs.
+Tests use shop.settings.test on top of these.
+"""
+
+from shop.settings.environment import *  # noqa: F403
+from shop.settings.security import *  # noqa: F403
+from shop.settings.base import *  # noqa: F403, I001 (order matters: later modules build on earlier)
+from shop.settings.storage import *  # noqa: F403
+from shop.settings.email import *  # noqa: F403
+from shop.settings.shop import *  # noqa: F403
+from shop.settings.cognito import *  # noqa: F403
+from shop.settings.api import *  # noqa: F403
+from shop.settings.logs import *  # noqa: F403

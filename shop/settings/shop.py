@@ -1,0 +1,32 @@
+"""The shop's own settings: money, stock, limits, throttles, report delivery."""
+
+from decimal import Decimal
+
+from shop.settings.environment import PRODUCTION, env
+
+SHOP_NAME = env.str("SHOP_NAME", default="The Shop")
+SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="EUR")
+SHOP_LOW_STOCK_THRESHOLD = env.int("SHOP_LOW_STOCK_THRESHOLD", default=5)
+# Lambda refuses request bodies over 6 MB; stay well below once encoded.
+SHOP_MAX_IMAGE_BYTES = env.int("SHOP_MAX_IMAGE_BYTES", default=4 * 1024 * 1024)
+SHOP_THUMBNAIL_SIZE = env.int("SHOP_THUMBNAIL_SIZE", default=320)
+SHOP_SHIPPING_FEE = Decimal(env.str("SHOP_SHIPPING_FEE", default="0.00")).quantize(Decimal("0.01"))
+SHOP_MAX_QUANTITY = env.int("SHOP_MAX_QUANTITY", default=99)
+SHOP_MAX_ORDER_LINES = env.int("SHOP_MAX_ORDER_LINES", default=50)
+# Guests placing orders, per client address; signed-in customers are not limited by this.
+SHOP_ORDER_THROTTLE_ANON = env.str("SHOP_ORDER_THROTTLE_ANON", default="30/min")
+
+# Throttling counts live here. Per process by default; point CACHE_URL at a shared cache
+# (e.g. dbcache://django_cache after `manage.py createcachetable`) in production.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+LOCAL_BASE_URL = env.str("LOCAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Reports
+# Where links in emails point: the app itself (API Gateway or custom domain in production).
+SHOP_BASE_URL = env.str("SHOP_BASE_URL", default=LOCAL_BASE_URL if not PRODUCTION else "")
+SHOP_REPORT_LINK_DAYS = env.float("SHOP_REPORT_LINK_DAYS", default=7.0)
+SHOP_REPORT_ORDER_ROWS = env.int("SHOP_REPORT_ORDER_ROWS", default=1000)
+SHOP_REPORT_MAX_DAYS = env.int("SHOP_REPORT_MAX_DAYS", default=366)
+SHOP_REPORT_TIMEOUT_MINUTES = env.int("SHOP_REPORT_TIMEOUT_MINUTES", default=15)
+SHOP_REPORT_RETENTION_DAYS = env.int("SHOP_REPORT_RETENTION_DAYS", default=90)
