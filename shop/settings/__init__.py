@@ -5,9 +5,11 @@ the database) -> storage -> email -> shop (the shop's own) -> cognito -> api -> 
 Tests use shop.settings.test on top of these.
 """
 
+# isort: skip_file (read in the order above)
+
 from shop.settings.environment import *  # noqa: F403
 from shop.settings.security import *  # noqa: F403
-from shop.settings.base import *  # noqa: F403, I001 (order matters: later modules build on earlier)
+from shop.settings.base import *  # noqa: F403
 from shop.settings.storage import *  # noqa: F403
 from shop.settings.email import *  # noqa: F403
 from shop.settings.shop import *  # noqa: F403
