@@ -5,7 +5,7 @@ the database) -> storage -> email -> shop (the shop's own) -> cognito -> api -> 
 Tests use shop.settings.test on top of these.
 """
 
-# isort: skip_file (read in the order above)
+# ruff: noqa: I001 (read in the order above, not alphabetically)
 
 from shop.settings.environment import *  # noqa: F403
 from shop.settings.security import *  # noqa: F403
