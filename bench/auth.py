@@ -35,7 +35,7 @@ def setup(issuer: StandInIssuer) -> tuple[str, int]:
 
     django.setup()
     from catalog.models import Category, Product
-    from orders.services import cart_item_set
+    from orders.cart.services import cart_item_set
     from shop.cognito import token_validator
 
     call_command("migrate", verbosity=0)

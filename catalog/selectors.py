@@ -5,9 +5,9 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 
+from catalog.errors import ProductNotFound
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product
-from shop.errors import NotFound
 
 
 def product_list(*, filters: Mapping[str, str] | None = None) -> QuerySet[Product]:
@@ -27,7 +27,7 @@ def product_get(*, slug: str) -> Product:
     try:
         return Product.objects.select_related("category").get(slug=slug, is_active=True)
     except Product.DoesNotExist:
-        raise NotFound("No such product.") from None
+        raise ProductNotFound() from None
 
 
 def category_list() -> QuerySet[Category]:

@@ -12,16 +12,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from orders.cart.selectors import cart_get
 from orders.errors import EmptyCart
 from orders.models import Order
-from orders.selectors import cart_get, order_get_for_viewer, order_list_for_user
+from orders.selectors import order_get_for_viewer, order_list_for_user
 from orders.services import (
     Address,
     Customer,
     OrderItem,
-    cart_clear,
-    cart_item_remove,
-    cart_item_set,
     order_place,
 )
 from shop.api.pagination import PageNumberPagination
@@ -274,91 +272,3 @@ class OrderDetailApi(APIView):
             reference=reference, user=request.user, token=request.headers.get("X-Order-Token")
         )
         return Response(OrderOutputSerializer(order).data)
-
-
-class CartProductOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    slug = serializers.CharField()
-    sku = serializers.CharField()
-    name = serializers.CharField()
-    price = serializers.DecimalField(max_digits=10, decimal_places=2)
-    stock = serializers.IntegerField()
-    is_active = serializers.BooleanField()
-
-
-class CartLineOutputSerializer(serializers.Serializer):
-    product = CartProductOutputSerializer()
-    quantity = serializers.IntegerField()
-    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
-    available = serializers.BooleanField(
-        help_text="False when the product was hidden or has too little stock now."
-    )
-
-
-class CartOutputSerializer(serializers.Serializer):
-    lines = CartLineOutputSerializer(many=True)
-    item_count = serializers.IntegerField()
-    subtotal = serializers.DecimalField(
-        max_digits=12, decimal_places=2, help_text="Of the available lines, at current prices."
-    )
-    currency = serializers.SerializerMethodField()
-
-    def get_currency(self, cart) -> str:
-        return settings.SHOP_CURRENCY
-
-
-class CartItemInputSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1)
-
-
-def _cart_response(user, status_code=status.HTTP_200_OK) -> Response:
-    return Response(CartOutputSerializer(cart_get(user=user)).data, status=status_code)
-
-
-_CART_ERRORS = error_responses(e401="Sign in to use a cart.")
-
-
-class CartApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses={200: CartOutputSerializer, **_CART_ERRORS})
-    def get(self, request):
-        return _cart_response(request.user)
-
-    @extend_schema(responses={200: CartOutputSerializer, **_CART_ERRORS})
-    def delete(self, request):
-        cart_clear(user=request.user)
-        return _cart_response(request.user)
-
-
-class CartItemApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=CartItemInputSerializer,
-        responses={
-            200: CartOutputSerializer,
-            **error_responses(
-                e400="Invalid quantity, or the product cannot be bought.",
-                e401="Sign in to use a cart.",
-                e409="Not enough stock for this quantity.",
-            ),
-        },
-    )
-    def put(self, request, product_id: int):
-        serializer = CartItemInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        cart_item_set(
-            user=request.user, product_id=product_id, quantity=serializer.validated_data["quantity"]
-        )
-        return _cart_response(request.user)
-
-    @extend_schema(
-        responses={
-            200: CartOutputSerializer,
-            **error_responses(e401="Sign in to use a cart.", e404="Not in the cart."),
-        }
-    )
-    def delete(self, request, product_id: int):
-        cart_item_remove(user=request.user, product_id=product_id)
-        return _cart_response(request.user)

@@ -1,7 +1,6 @@
 """Demo order history: a few thousand orders over the last 90 days, in every status."""
 
 import random
-import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,7 +10,8 @@ from django.utils import timezone
 
 from catalog.models import Product
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
-from orders.services import REFERENCE_ALPHABET, token_hash
+from orders.services import REFERENCE_ALPHABET
+from orders.tokens import token_hash, token_new
 
 DEMO_EMAIL_DOMAIN = "customers.example"
 FIRST_NAMES = [
@@ -120,7 +120,7 @@ def seed_orders(count: int = 3000) -> str:
                 shipping=settings.SHOP_SHIPPING_FEE,
                 total=subtotal + settings.SHOP_SHIPPING_FEE,
                 currency=settings.SHOP_CURRENCY,
-                access_token_hash=token_hash(secrets.token_urlsafe(32)),
+                access_token_hash=token_hash(token_new()),
                 created_at=placed_at,
             )
         )

@@ -1,17 +1,13 @@
-"""Reads on orders and carts."""
+"""Reads on orders (the cart is orders.cart)."""
 
-import hmac
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from catalog.models import Product
 from orders.errors import OrderNotFound
-from orders.models import CartItem, Order, OrderLine, OrderStatus
-from orders.services import OrderItem, token_hash
+from orders.models import Order, OrderLine, OrderStatus
+from orders.tokens import token_matches
 
 
 def _order_queryset() -> QuerySet[Order]:
@@ -28,11 +24,7 @@ def order_get_for_viewer(*, reference: str, user=None, token: str | None = None)
         raise OrderNotFound()
     if user is not None and user.is_authenticated and order.user_id == user.pk:
         return order
-    if (
-        token
-        and order.access_token_hash
-        and hmac.compare_digest(order.access_token_hash, token_hash(token))
-    ):
+    if token and token_matches(token, order.access_token_hash):
         return order
     raise OrderNotFound()
 
@@ -63,46 +55,3 @@ def order_line_list_sold_in_period(*, date_from: date, date_to: date) -> QuerySe
 def order_list_for_user(*, user) -> QuerySet[Order]:
     """Return the customer's own orders, newest first."""
     return _order_queryset().filter(user=user).order_by("-created_at", "-id")
-
-
-@dataclass(frozen=True)
-class CartLine:
-    product: Product
-    quantity: int
-    # False when the product was hidden or sold out after it was put in the cart.
-    available: bool
-
-    @property
-    def line_total(self) -> Decimal:
-        return self.product.price * self.quantity
-
-
-@dataclass(frozen=True)
-class CartSummary:
-    lines: list[CartLine]
-
-    @property
-    def subtotal(self) -> Decimal:
-        return sum((line.line_total for line in self.lines if line.available), Decimal("0.00"))
-
-    @property
-    def item_count(self) -> int:
-        return sum(line.quantity for line in self.lines)
-
-    def order_items(self) -> list[OrderItem]:
-        return [OrderItem(line.product.pk, line.quantity) for line in self.lines]
-
-
-def cart_get(*, user) -> CartSummary:
-    """Return the customer's cart at current prices and stock."""
-    items = CartItem.objects.filter(cart__user=user).select_related("product__category")
-    return CartSummary(
-        lines=[
-            CartLine(
-                product=item.product,
-                quantity=item.quantity,
-                available=item.product.is_active and item.product.stock >= item.quantity,
-            )
-            for item in items
-        ]
-    )

@@ -1,6 +1,5 @@
-"""Writes on orders: placing them, moving their status."""
+"""Writes on orders: placing them, moving their status (the cart is orders.cart)."""
 
-import base64
 import hashlib
 import hmac
 import json
@@ -18,7 +17,6 @@ from django.db.models import F
 
 from catalog.models import Product
 from orders.errors import (
-    CartItemNotFound,
     IdempotencyKeyReused,
     InsufficientStock,
     InvalidStatusTransition,
@@ -26,7 +24,6 @@ from orders.errors import (
 )
 from orders.models import (
     STATUS_TRANSITIONS,
-    Cart,
     CartItem,
     IdempotencyKey,
     Order,
@@ -34,6 +31,7 @@ from orders.models import (
     OrderStatus,
     OrderStatusChange,
 )
+from orders.tokens import token_derive, token_hash, token_new, token_rederive
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +71,6 @@ class PlacedOrder:
     replayed: bool = False
 
 
-def token_hash(token: str) -> str:
-    """Return the stored form of an access token."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _reference_new() -> str:
     symbols = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
     return f"{symbols[:5]}-{symbols[5:]}"
@@ -112,14 +105,6 @@ def _request_hash(*, lines: dict[int, int], customer: Customer, address: Address
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def _derived_token(*, scope: str, key: str, reference: str) -> str:
-    # With an Idempotency-Key the token is derived, not random, so that a retry whose first
-    # answer was lost gets the same token back; the key is the client's own secret.
-    message = f"order-access:{scope}:{key}:{reference}".encode()
-    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
 def _replay(*, scope: str, key: str, request_hash: str, guest: bool) -> PlacedOrder | None:
     """Return the order an earlier request with this key placed, or None if there is none."""
     found = IdempotencyKey.objects.select_related("order").filter(scope=scope, key=key).first()
@@ -128,7 +113,11 @@ def _replay(*, scope: str, key: str, request_hash: str, guest: bool) -> PlacedOr
     if not hmac.compare_digest(found.request_hash, request_hash):
         raise IdempotencyKeyReused()
     order = found.order
-    token = _derived_token(scope=scope, key=key, reference=order.reference) if guest else None
+    token = None
+    if guest:
+        token = token_rederive(
+            scope=scope, key=key, reference=order.reference, stored_hash=order.access_token_hash
+        )
     return PlacedOrder(order=order, access_token=token, replayed=True)
 
 
@@ -271,9 +260,9 @@ def _order_create(
     token = None
     if user is None:
         token = (
-            _derived_token(scope=scope, key=idempotency_key, reference=order.reference)
+            token_derive(scope=scope, key=idempotency_key, reference=order.reference)
             if idempotency_key
-            else secrets.token_urlsafe(32)
+            else token_new()
         )
         order.access_token_hash = token_hash(token)
     order.save(force_insert=True)
@@ -314,31 +303,3 @@ def order_set_status(*, order: Order, status: str, by=None, note: str = "") -> O
     if status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED):
         _order_emails_after_commit(order_id=locked.pk, kind=status)
     return locked
-
-
-def cart_item_set(*, user, product_id: int, quantity: int) -> None:
-    """Put a product in the customer's cart with this quantity, if it can be bought."""
-    limit = settings.SHOP_MAX_QUANTITY
-    if not 1 <= quantity <= limit:
-        raise ValidationError({"quantity": [f"Must be from 1 to {limit}."]})
-    product = Product.objects.filter(pk=product_id, is_active=True).only("pk", "stock").first()
-    if product is None:
-        raise ProductUnavailable(
-            "This product cannot be bought.", details={"items": [{"product_id": product_id}]}
-        )
-    if quantity > product.stock:
-        raise InsufficientStock.for_items([(product_id, quantity, product.stock)])
-    cart, _ = Cart.objects.get_or_create(user=user)
-    CartItem.objects.update_or_create(cart=cart, product=product, defaults={"quantity": quantity})
-
-
-def cart_item_remove(*, user, product_id: int) -> None:
-    """Take a product out of the customer's cart."""
-    deleted, _ = CartItem.objects.filter(cart__user=user, product_id=product_id).delete()
-    if not deleted:
-        raise CartItemNotFound()
-
-
-def cart_clear(*, user) -> None:
-    """Empty the customer's cart."""
-    CartItem.objects.filter(cart__user=user).delete()

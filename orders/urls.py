@@ -1,6 +1,7 @@
 from django.urls import path
 
-from orders.apis import CartApi, CartItemApi, OrderDetailApi, OrderListCreateApi
+from orders.apis import OrderDetailApi, OrderListCreateApi
+from orders.cart.apis import CartApi, CartItemApi
 
 urlpatterns = [
     path("orders/", OrderListCreateApi.as_view(), name="order-list"),

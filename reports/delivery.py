@@ -15,16 +15,13 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from reports.errors import BadLink
 from reports.models import Report, ReportFile
 
 logger = logging.getLogger(__name__)
 
 SALT = "reports.download"
 RECIPIENTS_GROUP = "Report recipients"
-
-
-class BadLink(Exception):
-    """The link was tampered with, has expired, or names no file."""
 
 
 def link_make(*, file: ReportFile, email: str) -> str:

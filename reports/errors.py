@@ -10,3 +10,7 @@ class ReportNotRerunnable(Conflict):
 
 class ReportNotFound(NotFound):
     default_message = "No such report."
+
+
+class BadLink(Exception):
+    """A download link was tampered with, has expired, or names no file (a 403, no envelope)."""

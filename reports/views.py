@@ -7,7 +7,8 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from reports.delivery import BadLink, link_read
+from reports.delivery import link_read
+from reports.errors import BadLink
 from reports.models import ReportDownload, ReportFile, ReportStatus
 from reports.storage import CONTENT_TYPE, reports_storage
 

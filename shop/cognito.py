@@ -30,7 +30,7 @@ from django_cognito_jwt.validator import TokenError, TokenValidator
 from jwt.algorithms import RSAAlgorithm
 from rest_framework import exceptions
 
-from shop.models import InactiveUser
+from shop.errors import InactiveUser
 
 logger = logging.getLogger(__name__)
 

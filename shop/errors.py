@@ -26,3 +26,9 @@ class Conflict(DomainError):
     code = "conflict"
     status_code = 409
     default_message = "The request conflicts with the current state."
+
+
+class InactiveUser(DomainError):
+    code = "inactive_user"
+    status_code = 401
+    default_message = "This account is disabled."

@@ -4,13 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import IntegrityError, models, transaction
 
-from shop.errors import DomainError
-
-
-class InactiveUser(DomainError):
-    code = "inactive_user"
-    status_code = 401
-    default_message = "This account is disabled."
+from shop.errors import InactiveUser
 
 
 class UserManager(DjangoUserManager):

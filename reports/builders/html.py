@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 STYLE = """
 body{font-family:Helvetica,Arial,sans-serif;color:#222;margin:32px;max-width:1100px}
@@ -29,12 +30,17 @@ def money(value: Decimal | None) -> str:
 
 def page_start(title: str, subtitle: str) -> str:
     generated = timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")
-    return (
+    return format_html(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
-        f'<h1>{escape(title)}</h1><p class="muted">{escape(subtitle)} · '
-        f"{escape(settings.SHOP_NAME)} · generated {escape(generated)} · "
-        f"amounts in {escape(settings.SHOP_CURRENCY)}</p>"
+        "<title>{}</title><style>{}</style></head><body>"
+        '<h1>{}</h1><p class="muted">{} · {} · generated {} · amounts in {}</p>',
+        title,
+        mark_safe(STYLE),  # a constant of this module, no data in it
+        title,
+        subtitle,
+        settings.SHOP_NAME,
+        generated,
+        settings.SHOP_CURRENCY,
     )
 
 
@@ -43,27 +49,32 @@ def page_end() -> str:
 
 
 def kpis(items: Sequence[tuple[str, str]]) -> str:
-    cells = "".join(
-        f'<div class="kpi"><span class="muted">{escape(label)}</span><b>{escape(value)}</b></div>'
-        for label, value in items
+    cells = format_html_join(
+        "", '<div class="kpi"><span class="muted">{}</span><b>{}</b></div>', items
     )
-    return f'<div class="kpis">{cells}</div>'
+    return format_html('<div class="kpis">{}</div>', cells)
+
+
+def _cells(tag: str, values: Iterable[object], numeric: Sequence[int]) -> str:
+    return format_html_join(
+        "",
+        "<{}{}>{}</{}>",
+        (
+            (tag, mark_safe(' class="n"') if i in numeric else "", value, tag)
+            for i, value in enumerate(values)
+        ),
+    )
 
 
 def table_start(headers: Sequence[str], numeric: Sequence[int] = ()) -> str:
-    cells = "".join(
-        f'<th class="n">{escape(h)}</th>' if i in numeric else f"<th>{escape(h)}</th>"
-        for i, h in enumerate(headers)
-    )
-    return f"<table><thead><tr>{cells}</tr></thead><tbody>"
+    return format_html("<table><thead><tr>{}</tr></thead><tbody>", _cells("th", headers, numeric))
 
 
 def row(values: Iterable[object], numeric: Sequence[int] = (), css: str = "") -> str:
-    cells = "".join(
-        f'<td class="n">{escape(v)}</td>' if i in numeric else f"<td>{escape(v)}</td>"
-        for i, v in enumerate(values)
-    )
-    return f'<tr class="{css}">{cells}</tr>' if css else f"<tr>{cells}</tr>"
+    cells = _cells("td", values, numeric)
+    if css:
+        return format_html('<tr class="{}">{}</tr>', css, cells)
+    return format_html("<tr>{}</tr>", cells)
 
 
 def table_end() -> str:
@@ -82,20 +93,37 @@ def revenue_chart(days: Sequence[tuple[date, Decimal]]) -> str:
     for i, (day, value) in enumerate(days):
         h = float(value / top) * (height - 2 * pad)
         x = pad + i * step
-        label = f"{day.isoformat()}: {money(value)}"
         bars.append(
-            f'<rect x="{x:.1f}" y="{height - pad - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-            f'fill="#1f6fb2"><title>{escape(label)}</title></rect>'
+            (
+                f"{x:.1f}",
+                f"{height - pad - h:.1f}",
+                f"{bar:.1f}",
+                f"{h:.1f}",
+                f"{day.isoformat()}: {money(value)}",
+            )
         )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Revenue per day">'
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
-        f'stroke="#999"/>'
-        f'<text x="{pad}" y="{pad - 12}" font-size="12" fill="#666">max {escape(money(top))}</text>'
-        f"{''.join(bars)}"
-        f'<text x="{pad}" y="{height - 12}" font-size="12" fill="#666">'
-        f"{escape(days[0][0].isoformat())}</text>"
-        f'<text x="{width - pad}" y="{height - 12}" font-size="12" fill="#666" text-anchor="end">'
-        f"{escape(days[-1][0].isoformat())}</text></svg>"
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
+        'aria-label="Revenue per day">'
+        '<line x1="{pad}" y1="{base}" x2="{right}" y2="{base}" stroke="#999"/>'
+        '<text x="{pad}" y="{top_y}" font-size="12" fill="#666">max {top}</text>'
+        "{bars}"
+        '<text x="{pad}" y="{label_y}" font-size="12" fill="#666">{first}</text>'
+        '<text x="{right}" y="{label_y}" font-size="12" fill="#666" text-anchor="end">'
+        "{last}</text></svg>",
+        w=width,
+        h=height,
+        pad=pad,
+        base=height - pad,
+        right=width - pad,
+        top_y=pad - 12,
+        top=money(top),
+        bars=format_html_join(
+            "",
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="#1f6fb2"><title>{}</title></rect>',
+            bars,
+        ),
+        label_y=height - 12,
+        first=days[0][0].isoformat(),
+        last=days[-1][0].isoformat(),
     )

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from orders.models import IdempotencyKey, Order, OrderLine, OrderStatusChange
-from orders.services import token_hash
+from orders.tokens import token_hash
 from tests.orders.conftest import order_body
 
 pytestmark = pytest.mark.django_db

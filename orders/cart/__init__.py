@@ -1,0 +1,1 @@
+"""The signed-in customer's server-side cart: services, selectors and API."""

@@ -1,0 +1,100 @@
+"""Storefront cart API: a signed-in customer's server-side cart."""
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orders.cart.selectors import cart_get
+from orders.cart.services import cart_clear, cart_item_remove, cart_item_set
+from shop.api.schema import error_responses
+
+
+class CartProductOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    stock = serializers.IntegerField()
+    is_active = serializers.BooleanField()
+
+
+class CartLineOutputSerializer(serializers.Serializer):
+    product = CartProductOutputSerializer()
+    quantity = serializers.IntegerField()
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    available = serializers.BooleanField(
+        help_text="False when the product was hidden or has too little stock now."
+    )
+
+
+class CartOutputSerializer(serializers.Serializer):
+    lines = CartLineOutputSerializer(many=True)
+    item_count = serializers.IntegerField()
+    subtotal = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Of the available lines, at current prices."
+    )
+    currency = serializers.SerializerMethodField()
+
+    def get_currency(self, cart) -> str:
+        return settings.SHOP_CURRENCY
+
+
+class CartItemInputSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1)
+
+
+def _cart_response(user, status_code=status.HTTP_200_OK) -> Response:
+    return Response(CartOutputSerializer(cart_get(user=user)).data, status=status_code)
+
+
+_CART_ERRORS = error_responses(e401="Sign in to use a cart.")
+
+
+class CartApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: CartOutputSerializer, **_CART_ERRORS})
+    def get(self, request):
+        return _cart_response(request.user)
+
+    @extend_schema(responses={200: CartOutputSerializer, **_CART_ERRORS})
+    def delete(self, request):
+        cart_clear(user=request.user)
+        return _cart_response(request.user)
+
+
+class CartItemApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CartItemInputSerializer,
+        responses={
+            200: CartOutputSerializer,
+            **error_responses(
+                e400="Invalid quantity, or the product cannot be bought.",
+                e401="Sign in to use a cart.",
+                e409="Not enough stock for this quantity.",
+            ),
+        },
+    )
+    def put(self, request, product_id: int):
+        serializer = CartItemInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cart_item_set(
+            user=request.user, product_id=product_id, quantity=serializer.validated_data["quantity"]
+        )
+        return _cart_response(request.user)
+
+    @extend_schema(
+        responses={
+            200: CartOutputSerializer,
+            **error_responses(e401="Sign in to use a cart.", e404="Not in the cart."),
+        }
+    )
+    def delete(self, request, product_id: int):
+        cart_item_remove(user=request.user, product_id=product_id)
+        return _cart_response(request.user)
