@@ -36,6 +36,7 @@ lint: install  ## ruff, import layers, mypy, and cfn-lint on the infrastructure 
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/cfn-lint infra/shop.yaml
 
 format: install

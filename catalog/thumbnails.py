@@ -2,8 +2,8 @@
 
 from io import BytesIO
 
+from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import File
 
 
 def thumbnail_render(*, image: File, size: int) -> ContentFile:

@@ -14,14 +14,14 @@ from orders.services import order_set_status
 from shop.admin_widgets import ReadOnlyTabularInline, status_pill
 from shop.errors import DomainError
 
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     OrderStatus.PLACED: "#b26b00",
     OrderStatus.PAID: "#1f6fb2",
     OrderStatus.SHIPPED: "#6a4fb3",
     OrderStatus.DELIVERED: "#2e7d32",
     OrderStatus.CANCELLED: "#777",
 }
-STATUS_ACTION_LABELS = {
+STATUS_ACTION_LABELS: dict[str, str] = {
     OrderStatus.PAID: "Mark as paid",
     OrderStatus.SHIPPED: "Mark as shipped",
     OrderStatus.DELIVERED: "Mark as delivered",
@@ -130,7 +130,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="items", ordering="item_count")
     def item_count(self, order: Order) -> int:
-        return order.item_count or 0
+        return order.item_count or 0  # type: ignore[attr-defined]  # annotated by the queryset
 
     @admin.display(description="total", ordering="total")
     def total_with_currency(self, order: Order) -> str:

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -25,7 +26,10 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.CANCELLED: frozenset(),
 }
 
-_MONEY = {"max_digits": 12, "decimal_places": 2}
+
+def _money(**kwargs: Any) -> models.DecimalField:
+    """A money field: Decimal with 2 places, up to 10 digits before the point."""
+    return models.DecimalField(max_digits=12, decimal_places=2, **kwargs)
 
 
 class Order(models.Model):
@@ -49,9 +53,9 @@ class Order(models.Model):
     status = models.CharField(
         max_length=10, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
     )
-    subtotal = models.DecimalField(**_MONEY)
-    shipping = models.DecimalField(**_MONEY, default=Decimal("0.00"))
-    total = models.DecimalField(**_MONEY)
+    subtotal = _money()
+    shipping = _money(default=Decimal("0.00"))
+    total = _money()
     currency = models.CharField(max_length=3)
     # SHA-256 of the guest's access token; the token itself is shown once and never stored.
     access_token_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -79,9 +83,9 @@ class OrderLine(models.Model):
     # Snapshots: what the customer bought, whatever happens to the product later.
     sku = models.CharField("SKU", max_length=64)
     name = models.CharField(max_length=200)
-    unit_price = models.DecimalField(**_MONEY)
+    unit_price = _money()
     quantity = models.PositiveIntegerField()
-    line_total = models.DecimalField(**_MONEY)
+    line_total = _money()
 
     class Meta:
         ordering = ["id"]

@@ -2,19 +2,23 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from orders.errors import OrderNotFound
 from orders.models import Order, OrderLine, OrderStatus
 from orders.tokens import token_matches
+from shop.models import User
 
 
 def _order_queryset() -> QuerySet[Order]:
     return Order.objects.prefetch_related("lines", "status_changes")
 
 
-def order_get_for_viewer(*, reference: str, user=None, token: str | None = None) -> Order:
+def order_get_for_viewer(
+    *, reference: str, user: User | AnonymousUser | None = None, token: str | None = None
+) -> Order:
     """Return an order to its signed-in owner, or to a guest with its access token.
 
     Anyone else is told it does not exist, so references cannot be probed.
@@ -52,6 +56,6 @@ def order_line_list_sold_in_period(*, date_from: date, date_to: date) -> QuerySe
     ).exclude(order__status=OrderStatus.CANCELLED)
 
 
-def order_list_for_user(*, user) -> QuerySet[Order]:
+def order_list_for_user(*, user: User) -> QuerySet[Order]:
     """Return the customer's own orders, newest first."""
     return _order_queryset().filter(user=user).order_by("-created_at", "-id")

@@ -32,6 +32,7 @@ from orders.models import (
     OrderStatusChange,
 )
 from orders.tokens import token_derive, token_hash, token_new, token_rederive
+from shop.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +172,7 @@ def order_place(
     items: Iterable[OrderItem],
     customer: Customer,
     address: Address,
-    user=None,
+    user: User | None = None,
     idempotency_key: str | None = None,
     from_cart: bool = False,
 ) -> PlacedOrder:
@@ -182,7 +183,7 @@ def order_place(
     """
     lines = _items_merged(items)
     guest = user is None
-    scope = "guest" if guest else f"user:{user.pk}"
+    scope = "guest" if user is None else f"user:{user.pk}"
     request_hash = _request_hash(lines=lines, customer=customer, address=address)
     if idempotency_key:
         replayed = _replay(scope=scope, key=idempotency_key, request_hash=request_hash, guest=guest)
@@ -221,7 +222,7 @@ def _order_create(
     lines: dict[int, int],
     customer: Customer,
     address: Address,
-    user,
+    user: User | None,
     scope: str,
     idempotency_key: str | None,
     request_hash: str,
@@ -283,7 +284,7 @@ def _order_create(
 
 
 @transaction.atomic
-def order_set_status(*, order: Order, status: str, by=None, note: str = "") -> Order:
+def order_set_status(*, order: Order, status: str, by: User | None = None, note: str = "") -> Order:
     """Move an order to `status` if the rules allow it; cancelling returns the stock."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if status not in STATUS_TRANSITIONS[locked.status]:

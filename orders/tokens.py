@@ -32,7 +32,7 @@ def token_matches(token: str, stored_hash: str) -> bool:
     return bool(stored_hash) and hmac.compare_digest(stored_hash, token_hash(token))
 
 
-def _derive(*, scope: str, key: str, reference: str, secret: str) -> str:
+def _derive(*, scope: str, key: str, reference: str, secret: str | bytes) -> str:
     digest = salted_hmac(
         SALT, f"{scope}\x00{key}\x00{reference}", secret=secret, algorithm="sha256"
     ).digest()
@@ -50,7 +50,8 @@ def token_rederive(*, scope: str, key: str, reference: str, stored_hash: str) ->
     None when no key derives it: the order was placed some other way, and its token cannot
     be given out again.
     """
-    for secret in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS):
+    secrets_: list[str | bytes] = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    for secret in secrets_:
         token = _derive(scope=scope, key=key, reference=reference, secret=secret)
         if token_matches(token, stored_hash):
             return token

@@ -18,7 +18,7 @@ from reports.views import file_response
 from shop.admin_widgets import ReadOnlyTabularInline, status_pill
 from shop.errors import DomainError
 
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     ReportStatus.QUEUED: "#777",
     ReportStatus.RUNNING: "#1f6fb2",
     ReportStatus.SUCCEEDED: "#2e7d32",
@@ -162,7 +162,8 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="size", ordering="total_size")
     def size_display(self, report: Report) -> str:
-        return filesizeformat(report.total_size) if report.total_size else "-"
+        size = report.total_size  # type: ignore[attr-defined]  # annotated by report_list
+        return filesizeformat(size) if size else "-"
 
     @admin.display(description="download")
     def downloads(self, report: Report) -> str:

@@ -1,6 +1,7 @@
 """Generating a report's files: idempotent and retry-safe, run by reports.tasks."""
 
 import logging
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,7 @@ from reports.storage import report_file_write
 logger = logging.getLogger(__name__)
 
 
-def _report_claim(report_id) -> Report | None:
+def _report_claim(report_id: uuid.UUID | str) -> Report | None:
     """Mark the report running, unless it is done or another run is alive; None if so."""
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(pk=report_id).first()
@@ -33,7 +34,7 @@ def _report_claim(report_id) -> Report | None:
         return report
 
 
-def report_generate(*, report_id) -> Report | None:
+def report_generate(*, report_id: uuid.UUID | str) -> Report | None:
     """Build the report's files into the private storage, then email the links.
 
     Idempotent and safe to retry: a succeeded report is left alone, a failed or stuck one is

@@ -1,5 +1,7 @@
 """Reads on reports."""
 
+import uuid
+
 from django.db.models import QuerySet, Sum
 
 from reports.errors import ReportNotFound
@@ -16,7 +18,8 @@ def report_list() -> QuerySet[Report]:
     )
 
 
-def report_get(*, report_id) -> Report:
+def report_get(*, report_id: uuid.UUID | str) -> Report:
+    """Return one report with its files, or raise ReportNotFound."""
     report = Report.objects.prefetch_related("files").filter(pk=report_id).first()
     if report is None:
         raise ReportNotFound()

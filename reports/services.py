@@ -13,6 +13,7 @@ from reports.delivery import emails_unique
 from reports.errors import ReportNotRerunnable
 from reports.models import Report, ReportKind, ReportStatus
 from reports.storage import reports_storage
+from shop.models import User
 
 MAX_EXTRA_RECIPIENTS = 20
 
@@ -65,7 +66,7 @@ def report_request(
     kinds: Iterable[str],
     date_from: date,
     date_to: date,
-    requested_by=None,
+    requested_by: User | None = None,
     extra_recipients: Iterable[str] = (),
 ) -> Report:
     """Queue a report; it is generated in the background once this transaction commits."""

@@ -26,7 +26,7 @@ def report_file_write(*, name: str, chunks: Iterable[str]) -> int:
         buffer.seek(0)
         content = File(buffer, name=name)
         # django-storages sends this as the object's Content-Type.
-        content.content_type = CONTENT_TYPE
+        content.content_type = CONTENT_TYPE  # type: ignore[attr-defined]
         # A re-run replaces the file of an earlier, failed attempt.
         storage.delete(name)
         saved = storage.save(name, content)

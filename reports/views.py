@@ -2,7 +2,8 @@
 
 import logging
 
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, HttpRequest, HttpResponseForbidden
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -20,7 +21,7 @@ REFUSED = (
 )
 
 
-def file_response(request: HttpRequest, file: ReportFile, email: str) -> HttpResponse:
+def file_response(request: HttpRequest, file: ReportFile, email: str) -> HttpResponseBase:
     """Record the download, then redirect to a short-lived presigned URL or stream the file."""
     ReportDownload.objects.create(
         file=file,
@@ -38,7 +39,7 @@ def file_response(request: HttpRequest, file: ReportFile, email: str) -> HttpRes
 
 @never_cache
 @require_safe
-def report_download(request: HttpRequest, token: str) -> HttpResponse:
+def report_download(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
         file, email = link_read(token)
     except BadLink as exc:

@@ -32,7 +32,9 @@ from shop.api.errors import error_body
 def _private_key() -> rsa.RSAPrivateKey:
     path = settings.COGNITO_LOCAL_KEY_FILE
     if path.exists():
-        return serialization.load_pem_private_key(path.read_bytes(), password=None)
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        assert isinstance(loaded, rsa.RSAPrivateKey), f"{path} does not hold an RSA key"
+        return loaded
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(

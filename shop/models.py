@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -7,7 +7,7 @@ from django.db import IntegrityError, models, transaction
 from shop.errors import InactiveUser
 
 
-class UserManager(DjangoUserManager):
+class UserManager(DjangoUserManager["User"]):
     def get_or_create_for_cognito(self, claims: dict[str, Any]) -> "User":
         """Return the customer for verified Cognito ID token claims, made on first sight.
 
@@ -56,9 +56,9 @@ class User(AbstractUser):
         help_text="Set for customers who sign in through Cognito.",
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         swappable = "AUTH_USER_MODEL"
 
     @property

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from reports.views import report_download
 from shop.api.errors import api_not_found
@@ -23,7 +23,7 @@ def openapi_docs(request, *args, **kwargs):
     return docs_view(request, *args, **kwargs)
 
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
     path("", include("reports.urls")),

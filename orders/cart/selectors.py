@@ -6,6 +6,7 @@ from decimal import Decimal
 from catalog.models import Product
 from orders.models import CartItem
 from orders.services import OrderItem
+from shop.models import User
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class CartSummary:
         return [OrderItem(line.product.pk, line.quantity) for line in self.lines]
 
 
-def cart_get(*, user) -> CartSummary:
+def cart_get(*, user: User) -> CartSummary:
     """Return the customer's cart at current prices and stock."""
     items = CartItem.objects.filter(cart__user=user).select_related("product__category")
     return CartSummary(

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from catalog.models import Product
 from orders.errors import CartItemNotFound, InsufficientStock, ProductUnavailable
 from orders.models import Cart, CartItem
+from shop.models import User
 
 
-def cart_item_set(*, user, product_id: int, quantity: int) -> None:
+def cart_item_set(*, user: User, product_id: int, quantity: int) -> None:
     """Put a product in the customer's cart with this quantity, if it can be bought."""
     limit = settings.SHOP_MAX_QUANTITY
     if not 1 <= quantity <= limit:
@@ -24,13 +25,13 @@ def cart_item_set(*, user, product_id: int, quantity: int) -> None:
     CartItem.objects.update_or_create(cart=cart, product=product, defaults={"quantity": quantity})
 
 
-def cart_item_remove(*, user, product_id: int) -> None:
+def cart_item_remove(*, user: User, product_id: int) -> None:
     """Take a product out of the customer's cart."""
     deleted, _ = CartItem.objects.filter(cart__user=user, product_id=product_id).delete()
     if not deleted:
         raise CartItemNotFound()
 
 
-def cart_clear(*, user) -> None:
+def cart_clear(*, user: User) -> None:
     """Empty the customer's cart."""
     CartItem.objects.filter(cart__user=user).delete()

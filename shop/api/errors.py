@@ -52,7 +52,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     elif isinstance(exc, exceptions.Throttled):
         body = error_body(
-            "throttled", "Too many requests; try again later.", {"retry_after": exc.wait}
+            "throttled",
+            "Too many requests; try again later.",
+            {"retry_after": getattr(exc, "wait", None)},
         )
     else:
         body = error_body(exc.default_code, str(exc.detail))

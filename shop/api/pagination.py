@@ -13,7 +13,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         """Return the requested page size, or refuse one outside 1..max_page_size."""
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
-            return self.page_size
+            return self.page_size or 1
         if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
             raise ValidationError(
                 {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]}

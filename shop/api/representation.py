@@ -40,8 +40,9 @@ class FastFields:
             return self._absolute(storage.url(file.name))
         base = self._bases.get(id(storage))
         if base is None:
-            base = self._bases[id(storage)] = self._absolute(storage.url(""))
-        return base + filepath_to_uri(file.name)
+            base = self._absolute(storage.url(""))
+            self._bases[id(storage)] = base
+        return base + filepath_to_uri(file.name or "")
 
     def _absolute(self, url: str) -> str:
         return self.request.build_absolute_uri(url) if self.request else url
