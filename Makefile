@@ -30,7 +30,7 @@ run: install  ## Run the shop locally: SQLite, files under var/, demo data, a pr
 	LOCAL_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install  ## Run the whole test suite (PostgreSQL too when DATABASE_URL is set).
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term
 
 lint: install  ## ruff, import layers, mypy, and cfn-lint on the infrastructure template.
 	$(BIN)/ruff check .

@@ -8,8 +8,7 @@ from selenium.webdriver.common.by import By
 
 from reports.services import report_request
 from reports.storage import reports_storage
-from tests.factories import ProductFactory
-from tests.reports.conftest import make_order
+from tests.factories import OrderFactory, ProductFactory, shop_time
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,8 +17,8 @@ def test_the_orders_report_renders_self_contained(
     browser, live_server, settings, django_capture_on_commit_callbacks
 ):
     mug = ProductFactory(name="<script>alert(1)</script>", price=Decimal("12.00"))
-    make_order(day=date(2026, 3, 1), lines=[(mug, 2)])
-    make_order(day=date(2026, 3, 3), lines=[(mug, 1)])
+    OrderFactory(lines=[(mug, 2)], placed_at=shop_time(date(2026, 3, 1)))
+    OrderFactory(lines=[(mug, 1)], placed_at=shop_time(date(2026, 3, 3)))
     with django_capture_on_commit_callbacks(execute=True):
         report = report_request(
             kinds=["orders"], date_from=date(2026, 3, 1), date_to=date(2026, 3, 3)

@@ -3,17 +3,11 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Product
-from tests.factories import CategoryFactory, ProductFactory, StaffFactory, SuperuserFactory
+from tests.factories import CategoryFactory, ProductFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/catalog/product/"
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(SuperuserFactory())
-    return client
 
 
 def _listed(response) -> list[str]:

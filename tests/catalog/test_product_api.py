@@ -241,13 +241,14 @@ def test_categories_count_active_products(api_client):
     ]
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Stockholm"])  # production's, and an offset
 @pytest.mark.parametrize("with_image", [True, False])
-def test_fast_representation_equals_drf_generic_rendering(rf, with_image, settings):
+def test_fast_representation_equals_drf_generic_rendering(rf, with_image, zone, settings):
     from rest_framework import serializers
 
     from catalog.apis import ProductOutputSerializer
 
-    settings.TIME_ZONE = "Europe/Stockholm"  # a non-UTC zone exercises the offset rendering
+    settings.TIME_ZONE = zone
     category = CategoryFactory()
     if with_image:
         product = product_create(

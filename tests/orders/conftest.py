@@ -1,20 +1,8 @@
-import copy
 from decimal import Decimal
 
 import pytest
 
 from tests.factories import CategoryFactory, ProductFactory
-
-GUEST = {
-    "customer": {"name": "Ann Smith", "email": "ann@example.com", "phone": "+47 123"},
-    "shipping_address": {
-        "line1": "Main Street 1",
-        "line2": "",
-        "city": "Oslo",
-        "postal_code": "0150",
-        "country": "NO",
-    },
-}
 
 
 @pytest.fixture
@@ -27,11 +15,3 @@ def tea(db):
 @pytest.fixture
 def mug(db):
     return ProductFactory(sku="MUG", name="Mug", price=Decimal("12.00"), stock=2)
-
-
-def order_body(*items: tuple[int, int], **overrides) -> dict:
-    """A guest order body buying (product_id, quantity) pairs."""
-    body = copy.deepcopy(GUEST)
-    body["items"] = [{"product_id": pid, "quantity": qty} for pid, qty in items]
-    body.update(overrides)
-    return body

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from catalog.models import Product
 from orders.models import Order, OrderLine
 from tests.factories import ProductFactory
-from tests.orders.conftest import order_body
+from tests.orders.bodies import order_body
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

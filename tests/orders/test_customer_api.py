@@ -6,7 +6,7 @@ import pytest
 
 from orders.models import CartItem, Order
 from tests.factories import ProductFactory
-from tests.orders.conftest import GUEST, order_body
+from tests.orders.bodies import GUEST, order_body
 
 pytestmark = pytest.mark.django_db
 

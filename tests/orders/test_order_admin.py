@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from orders.models import Order, OrderStatus
 from orders.services import Address, Customer, OrderItem, order_place, order_set_status
-from tests.factories import ProductFactory, StaffFactory, SuperuserFactory
+from tests.factories import ProductFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +25,6 @@ def _member_of(group_name: str):
     user = StaffFactory()
     user.groups.add(Group.objects.get(name=group_name))
     return user
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(SuperuserFactory())
-    return client
 
 
 @pytest.fixture

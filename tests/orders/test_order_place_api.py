@@ -4,7 +4,7 @@ import pytest
 
 from orders.models import IdempotencyKey, Order, OrderLine, OrderStatusChange
 from orders.tokens import token_hash
-from tests.orders.conftest import order_body
+from tests.orders.bodies import order_body
 
 pytestmark = pytest.mark.django_db
 
@@ -316,13 +316,14 @@ def test_reference_is_short_unique_and_not_sequential(
     assert references != sorted(references)
 
 
-def test_fast_order_representation_equals_drf_generic_rendering(tea, mug, settings):
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])  # production's, and an offset
+def test_fast_order_representation_equals_drf_generic_rendering(tea, mug, zone, settings):
     from rest_framework import serializers
 
     from orders.apis import OrderOutputSerializer
     from orders.services import Address, Customer, OrderItem, order_place, order_set_status
 
-    settings.TIME_ZONE = "America/New_York"
+    settings.TIME_ZONE = zone
     settings.SHOP_SHIPPING_FEE = Decimal("3.5")
     order = order_place(
         items=[OrderItem(tea.id, 2), OrderItem(mug.id, 1)],

@@ -8,7 +8,7 @@ from orders.errors import InvalidStatusTransition
 from orders.models import STATUS_TRANSITIONS, Order, OrderStatus, OrderStatusChange
 from orders.services import Address, Customer, OrderItem, order_place, order_set_status
 from tests.factories import StaffFactory
-from tests.orders.conftest import order_body
+from tests.orders.bodies import order_body
 
 pytestmark = pytest.mark.django_db
 

@@ -1,14 +1,10 @@
 import uuid
-from datetime import datetime, time
-from decimal import Decimal
 from email import message_from_bytes
 
 import boto3
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
-from orders.models import Order, OrderLine, OrderStatus
 from tests.factories import StaffFactory
 
 ACCOUNT = "123456789012"  # moto's default account
@@ -72,39 +68,3 @@ def recipient(db):
     user = StaffFactory(email="recipient@example.com")
     user.groups.add(Group.objects.get(name="Report recipients"))
     return user
-
-
-def make_order(
-    *, day, lines, status=OrderStatus.PLACED, hour=12, name="Ann", email="ann@example.com"
-):
-    """An order placed at noon (shop time) on `day` with (product, quantity) lines."""
-    placed = datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
-    subtotal = sum((p.price * q for p, q in lines), Decimal("0.00"))
-    order = Order.objects.create(
-        reference=uuid.uuid4().hex[:10].upper(),
-        customer_name=name,
-        email=email,
-        shipping_line1="1 Road",
-        shipping_city="Oslo",
-        shipping_postal_code="1",
-        shipping_country="NO",
-        status=status,
-        subtotal=subtotal,
-        shipping=Decimal("0.00"),
-        total=subtotal,
-        currency="EUR",
-        created_at=placed,
-    )
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            product=p,
-            sku=p.sku,
-            name=p.name,
-            unit_price=p.price,
-            quantity=q,
-            line_total=p.price * q,
-        )
-        for p, q in lines
-    )
-    return order

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from reports.models import Report, ReportKind, ReportStatus
 from reports.services import report_request
-from tests.factories import ProductFactory, StaffFactory, SuperuserFactory
-from tests.reports.conftest import make_order
+from tests.factories import OrderFactory, ProductFactory, StaffFactory, SuperuserFactory, shop_time
 
 pytestmark = pytest.mark.django_db
 
@@ -166,8 +165,8 @@ def test_order_admin_action_requests_a_report_for_the_selection(
     client, report_viewer, django_capture_on_commit_callbacks
 ):
     product = ProductFactory()
-    first = make_order(day=date(2026, 1, 3), lines=[(product, 1)])
-    last = make_order(day=date(2026, 1, 9), lines=[(product, 1)])
+    first = OrderFactory(lines=[(product, 1)], placed_at=shop_time(date(2026, 1, 3)))
+    last = OrderFactory(lines=[(product, 1)], placed_at=shop_time(date(2026, 1, 9)))
     admin = SuperuserFactory()
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):

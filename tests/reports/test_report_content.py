@@ -10,8 +10,7 @@ import pytest
 from orders.models import OrderStatus
 from reports.builders import BUILDERS
 from reports.models import Report
-from tests.factories import CategoryFactory, ProductFactory
-from tests.reports.conftest import make_order
+from tests.factories import CategoryFactory, OrderFactory, ProductFactory, shop_time
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +43,16 @@ def shop(settings):
     category = CategoryFactory(name="Tea")
     tea = ProductFactory(sku="TEA", name="Tea", price=Decimal("4.50"), stock=0, category=category)
     mug = ProductFactory(sku="MUG", name="Mug", price=Decimal("12.00"), stock=3, category=category)
-    pot = ProductFactory(sku="POT", name="Pot", price=Decimal("30.00"), stock=10, category=category)
-    make_order(day=D1, lines=[(tea, 2), (mug, 1)])  # 21.00, 3 units
-    make_order(day=D1, lines=[(pot, 1)], status=OrderStatus.PAID, hour=18)  # 30.00
-    make_order(day=D3, lines=[(mug, 2)], status=OrderStatus.SHIPPED)  # 24.00
-    make_order(day=D3, lines=[(pot, 5)], status=OrderStatus.CANCELLED, hour=9)  # not counted
-    make_order(day=date(2026, 3, 4), lines=[(pot, 9)])  # after the period
-    make_order(day=date(2026, 2, 28), lines=[(tea, 9)], hour=23)  # before the period
+    # 5 in stock now; the cancelled order below gives 5 back: 10 when the report runs.
+    pot = ProductFactory(sku="POT", name="Pot", price=Decimal("30.00"), stock=5, category=category)
+    OrderFactory(lines=[(tea, 2), (mug, 1)], placed_at=shop_time(D1))  # 21.00, 3 units
+    OrderFactory(lines=[(pot, 1)], status=OrderStatus.PAID, placed_at=shop_time(D1, 18))  # 30.00
+    OrderFactory(lines=[(mug, 2)], status=OrderStatus.SHIPPED, placed_at=shop_time(D3))  # 24.00
+    OrderFactory(
+        lines=[(pot, 5)], status=OrderStatus.CANCELLED, placed_at=shop_time(D3, 9)
+    )  # not counted
+    OrderFactory(lines=[(pot, 9)], placed_at=shop_time(date(2026, 3, 4)))  # after the period
+    OrderFactory(lines=[(tea, 9)], placed_at=shop_time(date(2026, 2, 28), 23))  # before the period
     return tea, mug, pot
 
 
@@ -112,7 +114,12 @@ def test_an_empty_period_has_zeros_not_errors(db):
 
 def test_every_value_is_escaped(db):
     evil = ProductFactory(sku="<b>X</b>", name="<script>alert(1)</script>", stock=1)
-    make_order(day=D1, lines=[(evil, 1)], name='"><img src=x onerror=alert(2)>', email="a@b.c")
+    OrderFactory(
+        lines=[(evil, 1)],
+        customer_name='"><img src=x onerror=alert(2)>',
+        email="a@b.c",
+        placed_at=shop_time(D1),
+    )
 
     for kind in ("orders", "products"):
         page = _html(kind)

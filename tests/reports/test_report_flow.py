@@ -12,8 +12,7 @@ from django.utils import timezone
 from reports.generation import report_generate
 from reports.models import Report, ReportDownload, ReportStatus
 from reports.services import report_request, report_rerun
-from tests.factories import ProductFactory
-from tests.reports.conftest import make_order
+from tests.factories import OrderFactory, ProductFactory, shop_time
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,7 @@ def test_request_generate_store_email_and_download(
     settings.SHOP_BASE_URL = "http://testserver"
     s3, bucket = s3_reports
     today = timezone.localdate()
-    make_order(day=today, lines=[(ProductFactory(price=Decimal("7.00")), 2)])
+    OrderFactory(lines=[(ProductFactory(price=Decimal("7.00")), 2)], placed_at=shop_time(today))
     client.force_login(report_viewer)
 
     with django_capture_on_commit_callbacks(execute=True):

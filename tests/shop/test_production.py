@@ -12,7 +12,7 @@ import pytest
 from django.test import RequestFactory
 
 from shop.logs import JsonFormatter, RequestIdMiddleware
-from tests.shop.test_settings import PRODUCTION, ROOT, _run
+from tests.shop.settings_process import PRODUCTION, ROOT, run_settings
 
 
 def test_check_deploy_is_clean_with_production_settings():
@@ -39,7 +39,7 @@ def test_check_deploy_is_clean_with_production_settings():
 
 
 def test_production_needs_allowed_hosts():
-    result = _run(**{k: v for k, v in PRODUCTION.items() if k != "ALLOWED_HOSTS"})
+    result = run_settings(**{k: v for k, v in PRODUCTION.items() if k != "ALLOWED_HOSTS"})
     assert result.returncode != 0 and "ALLOWED_HOSTS must be set" in result.stderr
 
 
