@@ -43,7 +43,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install  ## Benchmarks on PostgreSQL (DATABASE_URL, default the local server).
+bench: install  ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL names the server; default the local one).
 	$(BIN)/python bench/catalog_api.py
 	$(BIN)/python bench/checkout.py
 	$(BIN)/python bench/auth.py
@@ -75,7 +75,7 @@ package:  ## Build the Lambda zip from an environment holding only requirements.
 	$(PACKAGE_VENV)/bin/python infra/package.py $(PACKAGE) $(STATIC_BUILD)/staticfiles.json
 
 smoke: install  ## Run the Lambda zip through Zappa's handler in an isolated interpreter.
-	$(BIN)/python infra/smoke.py $(PACKAGE) $(STATIC_BUILD)
+	$(BIN)/python -m infra.smoke $(PACKAGE) $(STATIC_BUILD)
 
 clean:
 	rm -rf $(VENV) $(PACKAGE_VENV) var build

@@ -6,7 +6,7 @@ artifact fails here. Production settings, a SQLite database in the temporary fol
 moto's server standing in for S3 (images, static files published from build/static/, private
 reports) and SES: the packaged boto3, django-storages and django-ses really talk to it.
 
-    python infra/smoke.py build/shop-dev.zip build/static
+    python -m infra.smoke build/shop-dev.zip build/static
 """
 
 import json
@@ -21,112 +21,8 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
-CHILD = r"""
-import json, os, sys
-package = sys.argv[1]
-sys.path[:0] = [package]
-os.chdir(package)
-leaks = [p for p in sys.path if "site-packages" in p or "dist-packages" in p]
-assert not leaks, f"the development environment is visible: {leaks}"
-
-import django
-os.environ["DJANGO_SETTINGS_MODULE"] = "shop.settings"
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-
-from decimal import Decimal
-from catalog.models import Category, Product
-category = Category.objects.create(name="Smoke", slug="smoke")
-product = Product.objects.create(sku="SMOKE-1", name="Smoke test", slug="smoke-test",
-                                 category=category, price=Decimal("9.90"), stock=5)
-
-import handler  # Zappa's entry point at the root of the zip
-
-# What SnapStart runs around the snapshot (shop/snapstart.py), then requests as after a restore.
-from shop import snapstart
-snapstart.before_snapshot()
-snapstart.after_restore()
-
-class Context:
-    aws_request_id = "smoke-request"
-    function_name = "shop-smoke"
-    memory_limit_in_mb = 512
-    def get_remaining_time_in_millis(self):
-        return 30000
-
-def call(method, path, body=None):
-    event = {
-        "httpMethod": method, "path": path, "resource": "/{proxy+}",
-        "headers": {"Host": "smoke.example.com", "X-Forwarded-Proto": "https",
-                    "Content-Type": "application/json", "Accept": "application/json"},
-        "multiValueHeaders": {}, "queryStringParameters": None,
-        "multiValueQueryStringParameters": None, "pathParameters": {"proxy": path.lstrip("/")},
-        "requestContext": {"identity": {"sourceIp": "127.0.0.1", "userAgent": "smoke"},
-                           "stage": "dev", "requestId": "smoke-request"},
-        "stageVariables": None, "isBase64Encoded": False,
-        "body": json.dumps(body) if body is not None else None,
-    }
-    return handler.lambda_handler(event, Context())
-
-def http(method, path, body=None):
-    response = call(method, path, body)
-    return response["statusCode"], json.loads(response["body"] or "null")
-
-results = {}
-status, body = http("GET", "/api/v1/products/")
-assert status == 200 and body["results"][0]["sku"] == "SMOKE-1", (status, body)
-results["GET /api/v1/products/"] = status
-
-order = {
-    "customer": {"name": "Smoke", "email": "smoke@example.com"},
-    "shipping_address": {"line1": "1 Road", "city": "Oslo", "postal_code": "1", "country": "NO"},
-    "items": [{"product_id": product.pk, "quantity": 2}],
-}
-status, body = http("POST", "/api/v1/orders/", order)
-assert status == 201 and body["total"] == "19.80", (status, body)
-results["POST /api/v1/orders/"] = status
-
-status, body = http("GET", "/api/v1/nowhere/")
-assert status == 404 and body["error"]["code"] == "not_found", (status, body)
-results["GET /api/v1/nowhere/"] = status
-
-# The admin's pages name static files by their hashed names, from the shipped manifest.
-import re
-response = call("GET", "/admin/login/")
-assert response["statusCode"] == 200, response
-stylesheet = re.search(r'href="([^"]+/admin/css/base\.[0-9a-f]{12}\.css)"', response["body"])
-assert stylesheet, response["body"][:2000]
-results["GET /admin/login/"] = response["statusCode"]
-results["stylesheet"] = stylesheet.group(1)
-
-from reports.models import Report
-report = Report.objects.create(kinds=["orders"], date_from="2020-01-01", date_to="2020-01-02")
-handler.lambda_handler({
-    "command": "zappa.asynchronous.route_lambda_task",
-    "task_path": "reports.tasks.report_generate_task",
-    "capture_response": False, "response_id": None,
-    "args": [str(report.pk)], "kwargs": {},
-}, Context())
-report.refresh_from_db()
-assert report.status == "succeeded", (report.status, report.error)
-results["async task reports.tasks.report_generate_task"] = report.status
-results["report file"] = report.files.get().storage_name
-# Every AWS client the app makes must find its model in the (trimmed) botocore; building a
-# client and presigning a URL are local work, no request leaves the machine.
-import boto3
-for service in ("s3", "ses", "sesv2", "lambda", "sns", "sts", "dynamodb", "sso", "sso-oidc"):
-    boto3.client(service, region_name="eu-north-1", aws_access_key_id="x",
-                 aws_secret_access_key="x")
-from storages.backends.s3 import S3Storage
-url = S3Storage(bucket_name="reports", querystring_auth=True, signature_version="s3v4",
-                region_name="eu-north-1", access_key="x", secret_key="x").url("r/orders.html")
-assert "X-Amz-Signature=" in url, url
-from django_ses import SESBackend
-SESBackend(aws_access_key="x", aws_secret_key="x", aws_region_name="eu-north-1").open()
-results["AWS clients (s3, ses, sesv2, lambda, sns, sts, dynamodb, sso)"] = "built"
-print("SMOKE " + json.dumps(results))
-"""
+# The program run inside the isolated interpreter, a file of its own (linted, real line numbers).
+CHILD = Path(__file__).with_name("smoke_child.py")
 
 
 BUCKETS = {"media": "smoke-media", "static": "smoke-static", "reports": "smoke-reports"}
@@ -161,12 +57,14 @@ def isolated_env(workdir: str, aws_url: str) -> dict[str, str]:
     }
 
 
-def run_isolated(package: Path, script: str, environment: dict[str, str]):
-    """Run a script where only the unpacked package is importable."""
+def run_isolated(package: Path, script: Path | str, environment: dict[str, str]):
+    """Run a program (a file, or source text) where only the unpacked package is importable."""
+    program = [str(script)] if isinstance(script, Path) else ["-c", script]
     return subprocess.run(
-        # -I: no PYTHON* variables, no user site; -S: no site-packages at all (a venv's or
-        # the system's); -B: write no bytecode. Only the unpacked zip is importable.
-        [sys.executable, "-I", "-S", "-B", "-c", script, str(package)],
+        # -I: no PYTHON* variables, no user site, not even the script's own folder; -S: no
+        # site-packages at all (a venv's or the system's); -B: write no bytecode. Only the
+        # unpacked zip is importable.
+        [sys.executable, "-I", "-S", "-B", *program, str(package)],
         cwd=environment["HOME"],
         env=environment,
         capture_output=True,
@@ -207,8 +105,7 @@ def smoke(archive: Path, static_root: Path) -> dict:
         for bucket in BUCKETS.values():
             s3.create_bucket(Bucket=bucket)
         boto3.client("ses", **aws).verify_email_identity(EmailAddress=SENDER)
-        sys.path.insert(0, str(Path(__file__).parent))
-        from publish_static import publish
+        from infra.publish_static import publish
 
         publish(static_root, bucket=BUCKETS["static"], prefix="static", client=s3)
 

@@ -1,6 +1,6 @@
 """Deployment glue: the Zappa settings, the stage renderer, static files on S3, SnapStart."""
 
-import importlib.util
+import importlib
 import json
 import re
 import sys
@@ -10,15 +10,9 @@ from pathlib import Path
 import boto3
 import pytest
 
+from infra import publish_static, zappa_stage
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _infra(name: str):
-    """Import a script from infra/ (a folder of scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location(f"infra_{name}", ROOT / "infra" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 ZAPPA = json.loads((ROOT / "zappa_settings.json").read_text())
@@ -51,7 +45,6 @@ def test_every_scheduled_function_exists():
 
 
 def test_stage_renderer_fills_placeholders_through_extends():
-    zappa_stage = _infra("zappa_stage")
     values = {name: f"value-of-{name}" for name in PLACEHOLDERS}
     rendered = zappa_stage.render(ZAPPA, "production", values)
     assert set(rendered) == {"production", "dev"}
@@ -65,7 +58,6 @@ def test_stage_renderer_fills_placeholders_through_extends():
 
 
 def test_stage_renderer_names_every_missing_value_and_writes_nothing(tmp_path, monkeypatch):
-    zappa_stage = _infra("zappa_stage")
     for name in PLACEHOLDERS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", "s" * 50)
@@ -78,7 +70,6 @@ def test_stage_renderer_names_every_missing_value_and_writes_nothing(tmp_path, m
 
 
 def test_stage_renderer_writes_a_private_file(tmp_path, monkeypatch):
-    zappa_stage = _infra("zappa_stage")
     for name in PLACEHOLDERS:
         monkeypatch.setenv(name, f"v-{name}")
     output = tmp_path / "out" / "zappa_settings.json"
@@ -108,7 +99,6 @@ def _collect(tmp_path) -> Path:
 
 
 def test_publish_static_uploads_with_types_and_cache_lifetimes(moto_url, tmp_path):
-    publish_static = _infra("publish_static")
     s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
     s3.create_bucket(Bucket="static-publish")
     count = publish_static.publish(
@@ -197,7 +187,6 @@ def _template() -> dict:
 
 
 def test_template_outputs_fill_every_account_placeholder():
-    zappa_stage = _infra("zappa_stage")
     outputs = _template()["Outputs"]
     provided = {zappa_stage.placeholder_name(key) for key in outputs}
     provided |= {"SECRET_KEY", "DATABASE_URL"}  # read from the stack's secrets
@@ -232,7 +221,6 @@ def test_template_lambda_role_grants_no_wildcard_actions():
 
 
 def test_stack_values_read_both_secrets_from_secrets_manager(moto_url):
-    zappa_stage = _infra("zappa_stage")
     secrets = boto3.client("secretsmanager", endpoint_url=moto_url, region_name="us-east-1")
     django = secrets.create_secret(Name="shop-test-django", SecretString="k" * 64)["ARN"]
     database = secrets.create_secret(

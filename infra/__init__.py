@@ -1,0 +1,1 @@
+"""Deployment tooling: packaging, its smoke test, static files, stage settings, CloudFormation."""
