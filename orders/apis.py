@@ -12,8 +12,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from orders.cart.selectors import cart_get
-from orders.errors import EmptyCart
 from orders.models import Order
 from orders.selectors import order_get_for_viewer, order_list_for_user
 from orders.services import (
@@ -21,6 +19,7 @@ from orders.services import (
     Customer,
     OrderItem,
     order_place,
+    order_place_for_customer,
 )
 from shop.api.pagination import PageNumberPagination
 from shop.api.representation import FastFields
@@ -166,15 +165,6 @@ def _idempotency_key(request) -> str | None:
     return key
 
 
-def _customer_of(user, given: dict) -> Customer:
-    """The customer details for a signed-in customer's order: what was given, else the token's."""
-    name = given.get("name") or user.get_full_name() or user.email
-    email = given.get("email") or user.email
-    if not name or not email:
-        raise ValidationError({"customer": ["Give a name and an email for this order."]})
-    return Customer(name=name, email=email, phone=given.get("phone", ""))
-
-
 class OrderListCreateApi(APIView):
     throttle_classes = [OrderPlacementAnonThrottle]
 
@@ -221,28 +211,27 @@ class OrderListCreateApi(APIView):
     )
     def post(self, request):
         key = _idempotency_key(request)
-        user = request.user if request.user.is_authenticated else None
-        serializer_class = CustomerOrderPlaceInputSerializer if user else OrderPlaceInputSerializer
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        from_cart = user is not None and "items" not in data
-        if from_cart:
-            items = cart_get(user=user).order_items()
-            if not items:
-                raise EmptyCart()
+        if not request.user.is_authenticated:
+            guest = OrderPlaceInputSerializer(data=request.data)
+            guest.is_valid(raise_exception=True)
+            data = guest.validated_data
+            placed = order_place(
+                items=[OrderItem(**item) for item in data["items"]],
+                customer=Customer(**data["customer"]),
+                address=Address(**data["shipping_address"]),
+                idempotency_key=key,
+            )
         else:
-            items = [OrderItem(**item) for item in data["items"]]
-        placed = order_place(
-            items=items,
-            customer=_customer_of(user, data.get("customer", {}))
-            if user
-            else Customer(**data["customer"]),
-            address=Address(**data["shipping_address"]),
-            user=user,
-            idempotency_key=key,
-            from_cart=from_cart,
-        )
+            serializer = CustomerOrderPlaceInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            placed = order_place_for_customer(
+                user=request.user,
+                address=Address(**data["shipping_address"]),
+                items=[OrderItem(**item) for item in data["items"]] if "items" in data else None,
+                **data.get("customer", {}),
+                idempotency_key=key,
+            )
         body = OrderOutputSerializer(placed.order).data
         body["access_token"] = placed.access_token
         headers = {"Location": reverse("order-detail", args=[placed.order.reference])}

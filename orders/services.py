@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.db.models import F
 
 from catalog.models import Product
 from orders.errors import (
+    EmptyCart,
     IdempotencyKeyReused,
     InsufficientStock,
     InvalidStatusTransition,
@@ -97,13 +99,14 @@ def _items_merged(items: Iterable[OrderItem]) -> dict[int, int]:
     return dict(sorted(merged.items()))
 
 
-def _request_hash(*, lines: dict[int, int], customer: Customer, address: Address) -> str:
-    body = {
-        "items": sorted(lines.items()),
-        "customer": asdict(customer),
-        "address": asdict(address),
-    }
+def _fingerprint(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _request_hash(*, lines: dict[int, int], customer: Customer, address: Address) -> str:
+    return _fingerprint(
+        {"items": sorted(lines.items()), "customer": asdict(customer), "address": asdict(address)}
+    )
 
 
 def _replay(*, scope: str, key: str, request_hash: str, guest: bool) -> PlacedOrder | None:
@@ -175,16 +178,19 @@ def order_place(
     user: User | None = None,
     idempotency_key: str | None = None,
     from_cart: bool = False,
+    request_hash: str | None = None,
 ) -> PlacedOrder:
     """Place an order in one transaction: check items, take stock, snapshot lines, total it.
 
     With `from_cart`, the customer's cart loses what was ordered in the same transaction:
-    it is emptied only if the order commits.
+    it is emptied only if the order commits. `request_hash` stands for the request under the
+    Idempotency-Key when the items are not what the client sent (a cart checkout).
     """
     lines = _items_merged(items)
     guest = user is None
     scope = "guest" if user is None else f"user:{user.pk}"
-    request_hash = _request_hash(lines=lines, customer=customer, address=address)
+    if request_hash is None:
+        request_hash = _request_hash(lines=lines, customer=customer, address=address)
     if idempotency_key:
         replayed = _replay(scope=scope, key=idempotency_key, request_hash=request_hash, guest=guest)
         if replayed:
@@ -214,6 +220,72 @@ def order_place(
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _customer_of(*, user: User, name: str, email: str, phone: str) -> Customer:
+    """The customer details of a signed-in customer's order: those given, else the token's."""
+    name = name or user.get_full_name() or user.email
+    email = email or user.email
+    if not name or not email:
+        raise ValidationError({"customer": ["Give a name and an email for this order."]})
+    return Customer(name=name, email=email, phone=phone)
+
+
+def order_place_for_customer(
+    *,
+    user: User,
+    address: Address,
+    items: Iterable[OrderItem] | None = None,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    idempotency_key: str | None = None,
+) -> PlacedOrder:
+    """Place a signed-in customer's order: the given items, or else the whole cart.
+
+    Name and email default to the customer's own. A cart checkout retried with its
+    Idempotency-Key returns the order it placed, although the cart is empty by then.
+    """
+    customer = _customer_of(user=user, name=name, email=email, phone=phone)
+    if items is not None:
+        return order_place(
+            items=items,
+            customer=customer,
+            address=address,
+            user=user,
+            idempotency_key=idempotency_key,
+        )
+    # The request as the client sent it: "the cart", not what the cart held at the time.
+    request_hash = _fingerprint(
+        {
+            "cart": True,
+            "customer": {"name": name, "email": email, "phone": phone},
+            "address": asdict(address),
+        }
+    )
+    if idempotency_key:
+        replayed = _replay(
+            scope=f"user:{user.pk}", key=idempotency_key, request_hash=request_hash, guest=False
+        )
+        if replayed:
+            return replayed
+    cart = [
+        OrderItem(product_id, quantity)
+        for product_id, quantity in CartItem.objects.filter(cart__user=user)
+        .order_by("product_id")
+        .values_list("product_id", "quantity")
+    ]
+    if not cart:
+        raise EmptyCart()
+    return order_place(
+        items=cart,
+        customer=customer,
+        address=address,
+        user=user,
+        idempotency_key=idempotency_key,
+        from_cart=True,
+        request_hash=request_hash,
+    )
 
 
 @transaction.atomic

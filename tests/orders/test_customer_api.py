@@ -183,6 +183,43 @@ def test_an_empty_cart_cannot_be_checked_out(ann, django_capture_on_commit_callb
     assert not Order.objects.exists()
 
 
+def test_a_retried_cart_checkout_returns_the_order_it_placed(
+    ann, tea, mug, mailoutbox, django_capture_on_commit_callbacks
+):
+    ann.put(f"/api/v1/cart/items/{tea.id}/", {"quantity": 2}, format="json")
+    key = {"HTTP_IDEMPOTENCY_KEY": "5f0c6f0e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"}
+    first = _checkout(ann, django_capture_on_commit_callbacks, **key)
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers
+
+    # The answer was lost; the SPA retries. The cart is empty now, the order is not lost.
+    again = _checkout(ann, django_capture_on_commit_callbacks, **key)
+
+    assert again.status_code == 201, again.content
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["reference"] == first.json()["reference"]
+    assert again.headers["Location"] == first.headers["Location"]
+    assert Order.objects.count() == 1 and len(mailoutbox) == 1
+    tea.refresh_from_db()
+    assert tea.stock == 3
+
+
+def test_the_same_key_with_another_cart_request_is_refused(
+    ann, tea, django_capture_on_commit_callbacks
+):
+    ann.put(f"/api/v1/cart/items/{tea.id}/", {"quantity": 1}, format="json")
+    key = {"HTTP_IDEMPOTENCY_KEY": "0d3c1e6a-4b1f-4a53-9a0e-6f7d8c9b0a1b"}
+    assert _checkout(ann, django_capture_on_commit_callbacks, **key).status_code == 201
+    ann.put(f"/api/v1/cart/items/{tea.id}/", {"quantity": 1}, format="json")
+    other = {**ADDRESS, "customer": {"name": "Someone else"}}
+
+    response = _checkout(ann, django_capture_on_commit_callbacks, other, **key)
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "idempotency_key_reused"
+    assert Order.objects.count() == 1
+    assert CartItem.objects.filter(cart__user__email="ann@example.com").count() == 1
+
+
 def test_customers_see_only_their_own_orders_and_carts(
     ann, bob, tea, mug, api_client, django_capture_on_commit_callbacks
 ):
