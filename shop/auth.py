@@ -1,6 +1,8 @@
 """The API's customer authentication, as named in REST_FRAMEWORK settings."""
 
+from rest_framework import authentication, exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.request import Request
 
 
 class CognitoAuthentication(BaseAuthentication):
@@ -21,3 +23,19 @@ class CognitoAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'
+
+
+class CsrfFailed(exceptions.PermissionDenied):
+    default_code = "csrf_failed"
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """Employees signed in to the admin; a missing CSRF token is `csrf_failed`, not a vague 403."""
+
+    def enforce_csrf(self, request: Request) -> None:
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            raise CsrfFailed(
+                "CSRF verification failed: send the X-CSRFToken header.", code="csrf_failed"
+            ) from exc

@@ -2,6 +2,10 @@
 
 from typing import Any
 
+# A request body over DATA_UPLOAD_MAX_MEMORY_SIZE, whichever layer notices it (shop.api).
+TOO_LARGE_CODE = "request_too_large"
+TOO_LARGE_MESSAGE = "The request body is larger than this API accepts."
+
 
 class DomainError(Exception):
     """A refused business operation; `code` is stable and documented for API clients."""

@@ -53,5 +53,6 @@ if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
     # Local runs serve uploaded images themselves; production serves them from S3/CloudFront.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "shop.api.errors.handler400"
 handler404 = "shop.api.errors.handler404"
 handler500 = "shop.api.errors.handler500"

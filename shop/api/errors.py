@@ -4,14 +4,17 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
-from django.views import defaults
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from shop.errors import DomainError
+from shop.errors import TOO_LARGE_CODE, TOO_LARGE_MESSAGE, DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Turn domain, Django and DRF exceptions into the envelope; anything else stays a 500."""
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database stopped answering (a failover, RDS Proxy at its limit): worth a retry.
+        logger.exception("Database unavailable")
+        return Response(
+            error_body("database_unavailable", "The database does not answer; try again soon."),
+            status=503,
+            headers={"Retry-After": "5"},
+        )
     if isinstance(exc, DjangoValidationError):
         details = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -67,7 +78,8 @@ def _wants_json(request: HttpRequest) -> bool:
     return not request.path.startswith("/admin/")
 
 
-def api_not_found(request: HttpRequest) -> JsonResponse:
+@csrf_exempt  # an unknown path answers 404 whatever the method, not a CSRF failure
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Answer an unknown API URL with the 404 envelope."""
     return JsonResponse(error_body("not_found", "Not found."), status=404)
 
@@ -77,6 +89,25 @@ def handler404(request: HttpRequest, exception: Exception) -> Any:
     if _wants_json(request):
         return api_not_found(request)
     return defaults.page_not_found(request, exception)
+
+
+def handler400(request: HttpRequest, exception: Exception) -> Any:
+    """Answer bad requests (a body over the limit, a bad Host) with the envelope, no traceback."""
+    if not _wants_json(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(error_body(TOO_LARGE_CODE, TOO_LARGE_MESSAGE), status=413)
+    return JsonResponse(error_body("bad_request", "The request could not be read."), status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> Any:
+    """Refuse a session request without a valid CSRF token: the envelope outside the admin."""
+    if _wants_json(request):
+        return JsonResponse(
+            error_body("csrf_failed", "CSRF verification failed: send the X-CSRFToken header."),
+            status=403,
+        )
+    return csrf.csrf_failure(request, reason)
 
 
 def handler500(request: HttpRequest) -> Any:

@@ -4,6 +4,7 @@ drf-spectacular's views and extension machinery take a quarter of a second to im
 Lambda-sized CPU; the API itself does not need them, so cold starts do not pay for them.
 """
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -19,6 +20,12 @@ class CognitoIdTokenScheme(OpenApiAuthenticationExtension):
         return build_bearer_security_scheme_object(
             header_name="Authorization", token_prefix="Bearer", bearer_format="JWT"
         )
+
+
+class StaffSessionScheme(SessionScheme):
+    """Documents staff sign-in: the admin's session cookie, CSRF-checked (the reports API)."""
+
+    target_class = "shop.auth.SessionAuthentication"
 
 
 def preprocess(endpoints, **kwargs):

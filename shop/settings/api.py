@@ -1,14 +1,16 @@
 """The REST API: DRF, its OpenAPI schema, and which browser origins may call it."""
 
+from corsheaders.defaults import default_headers
+
 from shop.settings.environment import env
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["shop.api.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "shop.auth.CognitoAuthentication",
         # Employees signed in to the admin (reports API); CSRF-checked.
-        "rest_framework.authentication.SessionAuthentication",
+        "shop.auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "shop.api.errors.exception_handler",
@@ -28,5 +30,14 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["shop.api.openapi.preprocess"],
 }
 
+# Browser SPAs on other origins (the storefront): CORS_ALLOWED_ORIGINS lists them, e.g.
+# https://shop.example.com. Tokens travel in headers, never cookies, so no credentials.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key", "x-order-token")
+CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Location", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = env.int("CORS_PREFLIGHT_MAX_AGE", default=86400)
+
+# CSRF failures of session requests (staff on the reports API) answer in the envelope.
+CSRF_FAILURE_VIEW = "shop.api.errors.csrf_failure"
