@@ -1,7 +1,7 @@
 import uuid
 from pathlib import PurePosixPath
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
 from catalog.validators import validate_image_upload
@@ -29,7 +29,12 @@ class Category(models.Model):
 class Product(models.Model):
     sku = models.CharField("SKU", max_length=64, unique=True)
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    # A letter at least: /api/v1/products/<digits>/ looks a product up by id.
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        validators=[RegexValidator(r"[A-Za-z]", "A slug needs a letter: all-digit ones are ids.")],
+    )
     description = models.TextField(blank=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])

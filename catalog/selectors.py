@@ -22,10 +22,11 @@ def product_list(*, filters: Mapping[str, str] | None = None) -> QuerySet[Produc
     return filterset.qs
 
 
-def product_get(*, slug: str) -> Product:
-    """Return one active product by its slug."""
+def product_get(*, slug: str | None = None, pk: int | None = None) -> Product:
+    """Return one active product by its slug or its id."""
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
     try:
-        return Product.objects.select_related("category").get(slug=slug, is_active=True)
+        return Product.objects.select_related("category").get(**lookup, is_active=True)
     except Product.DoesNotExist:
         raise ProductNotFound() from None
 

@@ -75,7 +75,19 @@ class OrderAdmin(admin.ModelAdmin):
         "export_csv",
     )
     fieldsets = (
-        (None, {"fields": ("reference", "status", "created_at", "updated_at", "user")}),
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "status",
+                    "tracking_number",
+                    "created_at",
+                    "updated_at",
+                    "user",
+                )
+            },
+        ),
         ("Customer", {"fields": ("customer_name", "email", "phone")}),
         (
             "Shipping address",
@@ -136,12 +148,20 @@ class OrderAdmin(admin.ModelAdmin):
     def total_with_currency(self, order: Order) -> str:
         return f"{order.total} {order.currency}"
 
-    def status_change(self, request, orders, to_status: str, note: str = "") -> None:
+    def status_change(
+        self, request, orders, to_status: str, note: str = "", tracking_number: str = ""
+    ) -> None:
         """Move each order through the service and say, per order, what was refused."""
         done, refused = [], []
         for order in orders:
             try:
-                order_set_status(order=order, status=to_status, by=request.user, note=note)
+                order_set_status(
+                    order=order,
+                    status=to_status,
+                    by=request.user,
+                    note=note,
+                    tracking_number=tracking_number,
+                )
                 done.append(order.reference)
             except DomainError as error:
                 refused.append(f"{order.reference}: {error.message}")
@@ -164,6 +184,7 @@ class OrderAdmin(admin.ModelAdmin):
                 for status, label in STATUS_ACTION_LABELS.items()
                 if status in transitions
             ],
+            "status_buttons_values": [str(status) for status in transitions],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -175,7 +196,8 @@ class OrderAdmin(admin.ModelAdmin):
             if order is None or not self.has_change_permission(request, order):
                 raise PermissionDenied
             note = request.POST.get("_note", "")[:500]
-            self.status_change(request, [order], to_status, note=note)
+            tracking = request.POST.get("_tracking_number", "")
+            self.status_change(request, [order], to_status, note=note, tracking_number=tracking)
             return HttpResponseRedirect(request.path)
         return super().changeform_view(request, object_id, form_url, extra_context)
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from catalog.apis import AbsoluteFileUrlField
 from orders.models import Order
 from orders.selectors import order_get_for_viewer, order_list_for_user
 from orders.services import (
@@ -38,6 +39,8 @@ class OrderPlacementAnonThrottle(AnonRateThrottle):
 
 class OrderLineOutputSerializer(serializers.Serializer):
     product_id = serializers.IntegerField()
+    slug = serializers.CharField(source="product.slug")
+    thumbnail = AbsoluteFileUrlField(source="product.thumbnail")
     sku = serializers.CharField()
     name = serializers.CharField()
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -60,6 +63,9 @@ class OrderOutputSerializer(serializers.Serializer):
     shipping = serializers.DecimalField(max_digits=12, decimal_places=2)
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
     currency = serializers.CharField()
+    tracking_number = serializers.SerializerMethodField(
+        help_text="The carrier's tracking number, once the order has shipped; else null."
+    )
     status_history = StatusChangeOutputSerializer(many=True, source="status_changes")
     created_at = serializers.DateTimeField()
 
@@ -76,6 +82,8 @@ class OrderOutputSerializer(serializers.Serializer):
             "lines": [
                 {
                     "product_id": line.product_id,
+                    "slug": line.product.slug,
+                    "thumbnail": fast.file_url(line.product.thumbnail),
                     "sku": line.sku,
                     "name": line.name,
                     "unit_price": f"{line.unit_price:.2f}",
@@ -88,12 +96,16 @@ class OrderOutputSerializer(serializers.Serializer):
             "shipping": f"{order.shipping:.2f}",
             "total": f"{order.total:.2f}",
             "currency": order.currency,
+            "tracking_number": order.tracking_number or None,
             "status_history": [
                 {"status": change.to_status, "at": fast.datetime(change.created_at)}
                 for change in order.status_changes.all()
             ],
             "created_at": fast.datetime(order.created_at),
         }
+
+    def get_tracking_number(self, order: Order) -> str | None:
+        return order.tracking_number or None
 
     def get_customer(self, order: Order) -> dict[str, str]:
         return {"name": order.customer_name, "email": order.email, "phone": order.phone}
@@ -182,7 +194,8 @@ class OrderListCreateApi(APIView):
     def get(self, request):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(order_list_for_user(user=request.user), request, self)
-        return paginator.get_paginated_response(OrderOutputSerializer(page, many=True).data)
+        rendered = OrderOutputSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(rendered)
 
     @extend_schema(
         request=OrderPlaceInputSerializer,
@@ -232,7 +245,7 @@ class OrderListCreateApi(APIView):
                 **data.get("customer", {}),
                 idempotency_key=key,
             )
-        body = OrderOutputSerializer(placed.order).data
+        body = OrderOutputSerializer(placed.order, context={"request": request}).data
         body["access_token"] = placed.access_token
         headers = {"Location": reverse("order-detail", args=[placed.order.reference])}
         if placed.replayed:
@@ -260,4 +273,4 @@ class OrderDetailApi(APIView):
         order = order_get_for_viewer(
             reference=reference, user=request.user, token=request.headers.get("X-Order-Token")
         )
-        return Response(OrderOutputSerializer(order).data)
+        return Response(OrderOutputSerializer(order, context={"request": request}).data)

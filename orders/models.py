@@ -57,6 +57,9 @@ class Order(models.Model):
     shipping = _money(default=Decimal("0.00"))
     total = _money()
     currency = models.CharField(max_length=3)
+    tracking_number = models.CharField(
+        max_length=100, blank=True, help_text="The carrier's, given when the order ships."
+    )
     # SHA-256 of the guest's access token; the token itself is shown once and never stored.
     access_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField("placed at", default=timezone.now, db_index=True)

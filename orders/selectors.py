@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from orders.errors import OrderNotFound
@@ -13,7 +13,10 @@ from shop.models import User
 
 
 def _order_queryset() -> QuerySet[Order]:
-    return Order.objects.prefetch_related("lines", "status_changes")
+    lines = OrderLine.objects.select_related("product").only(
+        *(f.name for f in OrderLine._meta.concrete_fields), "product__slug", "product__thumbnail"
+    )
+    return Order.objects.prefetch_related(Prefetch("lines", queryset=lines), "status_changes")
 
 
 def order_get_for_viewer(

@@ -356,8 +356,18 @@ def _order_create(
 
 
 @transaction.atomic
-def order_set_status(*, order: Order, status: str, by: User | None = None, note: str = "") -> Order:
-    """Move an order to `status` if the rules allow it; cancelling returns the stock."""
+def order_set_status(
+    *,
+    order: Order,
+    status: str,
+    by: User | None = None,
+    note: str = "",
+    tracking_number: str = "",
+) -> Order:
+    """Move an order to `status` if the rules allow it; cancelling returns the stock.
+
+    A tracking number is kept when the order ships; the customer sees it with the order.
+    """
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if status not in STATUS_TRANSITIONS[locked.status]:
         raise InvalidStatusTransition(
@@ -369,7 +379,11 @@ def order_set_status(*, order: Order, status: str, by: User | None = None, note:
             Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
     previous = locked.status
     locked.status = status
-    locked.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if status == OrderStatus.SHIPPED and tracking_number.strip():
+        locked.tracking_number = tracking_number.strip()[:100]
+        fields.append("tracking_number")
+    locked.save(update_fields=fields)
     OrderStatusChange.objects.create(
         order=locked, from_status=previous, to_status=status, changed_by=by, note=note
     )

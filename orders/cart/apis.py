@@ -7,6 +7,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.apis import AbsoluteFileUrlField
+from catalog.models import Product
 from orders.cart.selectors import cart_get
 from orders.cart.services import cart_clear, cart_item_remove, cart_item_set
 from shop.api.schema import error_responses
@@ -18,8 +20,12 @@ class CartProductOutputSerializer(serializers.Serializer):
     sku = serializers.CharField()
     name = serializers.CharField()
     price = serializers.DecimalField(max_digits=10, decimal_places=2)
-    stock = serializers.IntegerField()
+    stock = serializers.SerializerMethodField(help_text="Null when the shop hides counts.")
     is_active = serializers.BooleanField()
+    thumbnail = AbsoluteFileUrlField()
+
+    def get_stock(self, product: Product) -> int | None:
+        return product.stock if settings.SHOP_PUBLIC_STOCK_COUNTS else None
 
 
 class CartLineOutputSerializer(serializers.Serializer):

@@ -7,6 +7,8 @@ from shop.settings.environment import PRODUCTION, env
 SHOP_NAME = env.str("SHOP_NAME", default="The Shop")
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="EUR")
 SHOP_LOW_STOCK_THRESHOLD = env.int("SHOP_LOW_STOCK_THRESHOLD", default=5)
+# False: the public API says in_stock / low_stock but not how many (competitors watch counts).
+SHOP_PUBLIC_STOCK_COUNTS = env.bool("SHOP_PUBLIC_STOCK_COUNTS", default=True)
 # Lambda refuses request bodies over 6 MB; stay well below once encoded.
 SHOP_MAX_IMAGE_BYTES = env.int("SHOP_MAX_IMAGE_BYTES", default=4 * 1024 * 1024)
 SHOP_THUMBNAIL_SIZE = env.int("SHOP_THUMBNAIL_SIZE", default=320)

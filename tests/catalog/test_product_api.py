@@ -51,6 +51,7 @@ def test_list_shows_only_active_products_with_their_fields(api_client, settings)
         },
         "stock": 3,
         "in_stock": True,
+        "low_stock": True,
         "image": None,
         "thumbnail": None,
         "created_at": item["created_at"],
