@@ -1,11 +1,12 @@
 from django.urls import path
 
 from orders.apis import OrderDetailApi, OrderListCreateApi
-from orders.cart.apis import CartApi, CartItemApi
+from orders.cart.apis import CartApi, CartItemApi, CartMergeApi
 
 urlpatterns = [
     path("orders/", OrderListCreateApi.as_view(), name="order-list"),
     path("orders/<str:reference>/", OrderDetailApi.as_view(), name="order-detail"),
     path("cart/", CartApi.as_view(), name="cart"),
     path("cart/items/<int:product_id>/", CartItemApi.as_view(), name="cart-item"),
+    path("cart/merge/", CartMergeApi.as_view(), name="cart-merge"),
 ]

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from catalog.apis import AbsoluteFileUrlField
 from catalog.models import Product
 from orders.cart.selectors import cart_get
-from orders.cart.services import cart_clear, cart_item_remove, cart_item_set
+from orders.cart.services import cart_clear, cart_item_remove, cart_item_set, cart_merge
 from shop.api.schema import error_responses
 
 
@@ -53,8 +53,12 @@ class CartItemInputSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1)
 
 
-def _cart_response(user, status_code=status.HTTP_200_OK) -> Response:
-    return Response(CartOutputSerializer(cart_get(user=user)).data, status=status_code)
+def _cart_body(request) -> dict:
+    return CartOutputSerializer(cart_get(user=request.user), context={"request": request}).data
+
+
+def _cart_response(request) -> Response:
+    return Response(_cart_body(request))
 
 
 _CART_ERRORS = error_responses(e401="Sign in to use a cart.")
@@ -65,12 +69,12 @@ class CartApi(APIView):
 
     @extend_schema(responses={200: CartOutputSerializer, **_CART_ERRORS})
     def get(self, request):
-        return _cart_response(request.user)
+        return _cart_response(request)
 
     @extend_schema(responses={200: CartOutputSerializer, **_CART_ERRORS})
     def delete(self, request):
         cart_clear(user=request.user)
-        return _cart_response(request.user)
+        return _cart_response(request)
 
 
 class CartItemApi(APIView):
@@ -93,7 +97,7 @@ class CartItemApi(APIView):
         cart_item_set(
             user=request.user, product_id=product_id, quantity=serializer.validated_data["quantity"]
         )
-        return _cart_response(request.user)
+        return _cart_response(request)
 
     @extend_schema(
         responses={
@@ -103,4 +107,62 @@ class CartItemApi(APIView):
     )
     def delete(self, request, product_id: int):
         cart_item_remove(user=request.user, product_id=product_id)
-        return _cart_response(request.user)
+        return _cart_response(request)
+
+
+class CartMergeItemInputSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=10_000)
+
+
+class CartMergeInputSerializer(serializers.Serializer):
+    items = CartMergeItemInputSerializer(many=True)
+
+    def validate_items(self, items: list) -> list:
+        if len(items) > 200:
+            raise serializers.ValidationError("At most 200 items.")
+        return items
+
+
+class CartMergeReportSerializer(serializers.Serializer):
+    unavailable = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Products left out: unknown, hidden, sold out."
+    )
+    capped = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="{product_id, requested, quantity}: less than wanted, for stock or the limit.",
+    )
+
+
+class CartMergeOutputSerializer(CartOutputSerializer):
+    merge = CartMergeReportSerializer()
+
+
+class CartMergeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CartMergeInputSerializer,
+        responses={
+            200: CartMergeOutputSerializer,
+            **error_responses(e400="Invalid items.", e401="Sign in to use a cart."),
+        },
+        description="After sign-in, add the guest cart the SPA kept to the customer's cart. "
+        "Quantities add up, capped by stock; what cannot be bought is reported, not failed.",
+    )
+    def post(self, request):
+        serializer = CartMergeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        merge = cart_merge(
+            user=request.user,
+            items=[(i["product_id"], i["quantity"]) for i in serializer.validated_data["items"]],
+        )
+        body = _cart_body(request)
+        body["merge"] = {
+            "unavailable": merge.unavailable,
+            "capped": [
+                {"product_id": pid, "requested": wanted, "quantity": got}
+                for pid, wanted, got in merge.capped
+            ],
+        }
+        return Response(body)
