@@ -166,8 +166,19 @@ class CustomerOrderPlaceInputSerializer(serializers.Serializer):
     """A signed-in customer's order: name and email default to the token's, items to the cart."""
 
     customer = CustomerOverrideInputSerializer(required=False)
-    shipping_address = AddressInputSerializer()
+    shipping_address = AddressInputSerializer(required=False)
+    shipping_address_id = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="An address of the customer's address book, instead of shipping_address. "
+        "Leave both out to ship to the default address.",
+    )
     items = ItemInputSerializer(many=True, allow_empty=False, required=False)
+
+    def validate(self, data: dict) -> dict:
+        if "shipping_address" in data and "shipping_address_id" in data:
+            raise ValidationError({"shipping_address_id": ["Give one of the two, not both."]})
+        return data
 
 
 def _idempotency_key(request) -> str | None:
@@ -238,9 +249,11 @@ class OrderListCreateApi(APIView):
             serializer = CustomerOrderPlaceInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
+            given = data.get("shipping_address")
             placed = order_place_for_customer(
                 user=request.user,
-                address=Address(**data["shipping_address"]),
+                address=Address(**given) if given else None,
+                address_id=data.get("shipping_address_id"),
                 items=[OrderItem(**item) for item in data["items"]] if "items" in data else None,
                 **data.get("customer", {}),
                 idempotency_key=key,

@@ -39,6 +39,10 @@ class OrderNotFound(NotFound):
     default_message = "No such order."
 
 
+class AddressNotFound(NotFound):
+    default_message = "No such address in your address book."
+
+
 class CartItemNotFound(NotFound):
     default_message = "This product is not in the cart."
 

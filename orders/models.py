@@ -169,3 +169,33 @@ class CartItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.product_id}"
+
+
+class CustomerAddress(models.Model):
+    """A shipping address in a customer's address book; at most one is the default."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
+    )
+    name = models.CharField(max_length=50, blank=True, help_text="e.g. Home, Work.")
+    line1 = models.CharField("address line 1", max_length=200)
+    line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    postal_code = models.CharField(max_length=20)
+    country = models.CharField(max_length=2, help_text="ISO 3166 code.")
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-is_default", "created_at", "id"]
+        verbose_name_plural = "customer addresses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(is_default=True),
+                name="orders_customeraddress_one_default",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line1}, {self.postal_code} {self.city}"

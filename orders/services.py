@@ -18,6 +18,7 @@ from django.db.models import F
 
 from catalog.models import Product
 from orders.errors import (
+    AddressNotFound,
     EmptyCart,
     IdempotencyKeyReused,
     InsufficientStock,
@@ -27,6 +28,7 @@ from orders.errors import (
 from orders.models import (
     STATUS_TRANSITIONS,
     CartItem,
+    CustomerAddress,
     IdempotencyKey,
     Order,
     OrderLine,
@@ -231,10 +233,34 @@ def _customer_of(*, user: User, name: str, email: str, phone: str) -> Customer:
     return Customer(name=name, email=email, phone=phone)
 
 
+def _address_of(*, user: User, address: Address | None, address_id: int | None) -> Address:
+    """The address given, or one of the address book by id, or else the default one."""
+    if address is not None:
+        return address
+    book = CustomerAddress.objects.filter(user=user)
+    chosen = (
+        book.filter(pk=address_id).first() if address_id else book.filter(is_default=True).first()
+    )
+    if chosen is None:
+        if address_id:
+            raise AddressNotFound()
+        raise ValidationError(
+            {"shipping_address": ["Give a shipping address (the address book has no default)."]}
+        )
+    return Address(
+        line1=chosen.line1,
+        line2=chosen.line2,
+        city=chosen.city,
+        postal_code=chosen.postal_code,
+        country=chosen.country,
+    )
+
+
 def order_place_for_customer(
     *,
     user: User,
-    address: Address,
+    address: Address | None = None,
+    address_id: int | None = None,
     items: Iterable[OrderItem] | None = None,
     name: str = "",
     email: str = "",
@@ -243,10 +269,12 @@ def order_place_for_customer(
 ) -> PlacedOrder:
     """Place a signed-in customer's order: the given items, or else the whole cart.
 
-    Name and email default to the customer's own. A cart checkout retried with its
+    Name and email default to the customer's own; the address to one of the address book
+    (by id, or the default). A cart checkout retried with its
     Idempotency-Key returns the order it placed, although the cart is empty by then.
     """
     customer = _customer_of(user=user, name=name, email=email, phone=phone)
+    address = _address_of(user=user, address=address, address_id=address_id)
     if items is not None:
         return order_place(
             items=items,

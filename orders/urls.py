@@ -1,5 +1,6 @@
 from django.urls import path
 
+from orders.addresses.apis import AddressDetailApi, AddressListApi
 from orders.apis import OrderDetailApi, OrderListCreateApi
 from orders.cart.apis import CartApi, CartItemApi, CartMergeApi
 
@@ -9,4 +10,6 @@ urlpatterns = [
     path("cart/", CartApi.as_view(), name="cart"),
     path("cart/items/<int:product_id>/", CartItemApi.as_view(), name="cart-item"),
     path("cart/merge/", CartMergeApi.as_view(), name="cart-merge"),
+    path("me/addresses/", AddressListApi.as_view(), name="address-list"),
+    path("me/addresses/<int:address_id>/", AddressDetailApi.as_view(), name="address-detail"),
 ]

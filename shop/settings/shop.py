@@ -15,6 +15,7 @@ SHOP_THUMBNAIL_SIZE = env.int("SHOP_THUMBNAIL_SIZE", default=320)
 SHOP_SHIPPING_FEE = Decimal(env.str("SHOP_SHIPPING_FEE", default="0.00")).quantize(Decimal("0.01"))
 SHOP_MAX_QUANTITY = env.int("SHOP_MAX_QUANTITY", default=99)
 SHOP_MAX_ORDER_LINES = env.int("SHOP_MAX_ORDER_LINES", default=50)
+SHOP_MAX_ADDRESSES = env.int("SHOP_MAX_ADDRESSES", default=20)
 # Guests placing orders, per client address; signed-in customers are not limited by this.
 SHOP_ORDER_THROTTLE_ANON = env.str("SHOP_ORDER_THROTTLE_ANON", default="30/min")
 

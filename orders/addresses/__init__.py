@@ -1,0 +1,1 @@
+"""A customer's address book: services, selectors and API (/api/v1/me/addresses/)."""
