@@ -25,6 +25,7 @@ from pathlib import Path
 CHILD = Path(__file__).with_name("smoke_child.py")
 
 
+SMOKE_WEBHOOK_SECRET = "whsec_smoke_" + secrets.token_hex(16)
 BUCKETS = {"media": "smoke-media", "static": "smoke-static", "reports": "smoke-reports"}
 SENDER = "shop@smoke.example.com"
 
@@ -43,6 +44,8 @@ def isolated_env(workdir: str, aws_url: str) -> dict[str, str]:
         "COGNITO_USER_POOL": "eu-north-1_smoke",
         "COGNITO_AUDIENCE": "smoke-client",
         "SHOP_BASE_URL": "https://smoke.example.com",
+        "STRIPE_SECRET_KEY": "sk_test_smoke",
+        "STRIPE_WEBHOOK_SECRET": SMOKE_WEBHOOK_SECRET,
         "AWS_ACCESS_KEY_ID": "smoke",
         "AWS_SECRET_ACCESS_KEY": "smoke",
         "AWS_DEFAULT_REGION": "us-east-1",

@@ -69,7 +69,10 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("reference", "email", "customer_name")
     list_per_page = 50
     show_full_result_count = False
-    inlines = (OrderLineInline, OrderStatusChangeInline)
+    inlines: ClassVar[tuple[type[admin.options.InlineModelAdmin], ...]] = (
+        OrderLineInline,
+        OrderStatusChangeInline,
+    )
     actions = (
         *(_status_action(status) for status in STATUS_ACTION_LABELS),
         "export_csv",

@@ -190,6 +190,15 @@ def order_place(
     """
     lines = _items_merged(items)
     guest = user is None
+    if guest and sum(lines.values()) > settings.SHOP_MAX_GUEST_ORDER_UNITS:
+        raise ValidationError(
+            {
+                "items": [
+                    f"A guest order holds at most {settings.SHOP_MAX_GUEST_ORDER_UNITS} units; "
+                    "sign in to order more."
+                ]
+            }
+        )
     scope = "guest" if user is None else f"user:{user.pk}"
     if request_hash is None:
         request_hash = _request_hash(lines=lines, customer=customer, address=address)
@@ -417,4 +426,26 @@ def order_set_status(
     )
     if status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED):
         _order_emails_after_commit(order_id=locked.pk, kind=status)
+    return locked
+
+
+def order_reinstate_paid(*, order: Order, note: str = "") -> Order:
+    """Take a cancelled order's stock again and mark it paid: its payment came late.
+
+    All or nothing: if any line's stock is gone, InsufficientStock is raised and nothing
+    changes (the caller refunds the payment instead).
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != OrderStatus.CANCELLED:
+            raise InvalidStatusTransition(
+                "Only a cancelled order is reinstated by a late payment.",
+                details={"reference": locked.reference, "from": locked.status, "to": "paid"},
+            )
+        _stock_take(dict(locked.lines.order_by("product_id").values_list("product_id", "quantity")))
+        locked.status = OrderStatus.PAID
+        locked.save(update_fields=["status", "updated_at"])
+        OrderStatusChange.objects.create(
+            order=locked, from_status=OrderStatus.CANCELLED, to_status=OrderStatus.PAID, note=note
+        )
     return locked

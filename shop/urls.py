@@ -26,6 +26,7 @@ def openapi_docs(request, *args, **kwargs):
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
+    path("", include("payments.urls")),
     path("", include("reports.urls")),
     path("me/", MeApi.as_view(), name="me"),
 ]
@@ -48,6 +49,11 @@ if settings.COGNITO_LOCAL_ISSUER:
         path("local-cognito/<str:pool>/.well-known/jwks.json", local_cognito.jwks),
         path("local-cognito/<str:pool>/token", local_cognito.token, name="local-cognito-token"),
     ]
+
+if settings.PAYMENTS_PROVIDER == "local":
+    from payments.local import local_pay
+
+    urlpatterns += [path("local-payments/<str:intent_id>/pay", local_pay, name="local-pay")]
 
 if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
     # Local runs serve uploaded images themselves; production serves them from S3/CloudFront.

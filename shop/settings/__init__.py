@@ -1,7 +1,7 @@
 """Settings for every environment, one module a concern, read from environment variables.
 
 environment (where values come from) -> security (secrets, hosts, HTTPS) -> base (Django,
-the database) -> storage -> email -> shop (the shop's own) -> cognito -> api -> logs.
+the database) -> storage -> email -> shop (the shop's own) -> cognito -> payments -> api -> logs.
 Tests use shop.settings.test on top of these.
 """
 
@@ -14,5 +14,6 @@ from shop.settings.storage import *  # noqa: F403
 from shop.settings.email import *  # noqa: F403
 from shop.settings.shop import *  # noqa: F403
 from shop.settings.cognito import *  # noqa: F403
+from shop.settings.payments import *  # noqa: F403
 from shop.settings.api import *  # noqa: F403
 from shop.settings.logs import *  # noqa: F403

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "shop",
     "catalog",
     "orders",
+    "payments",
     "reports",
 ]
 

@@ -16,6 +16,9 @@ SHOP_SHIPPING_FEE = Decimal(env.str("SHOP_SHIPPING_FEE", default="0.00")).quanti
 SHOP_MAX_QUANTITY = env.int("SHOP_MAX_QUANTITY", default=99)
 SHOP_MAX_ORDER_LINES = env.int("SHOP_MAX_ORDER_LINES", default=50)
 SHOP_MAX_ADDRESSES = env.int("SHOP_MAX_ADDRESSES", default=20)
+# At most this many units in one guest order: the payment window is not the only defence
+# against draining the stock with unpaid orders.
+SHOP_MAX_GUEST_ORDER_UNITS = env.int("SHOP_MAX_GUEST_ORDER_UNITS", default=20)
 # Guests placing orders, per client address; signed-in customers are not limited by this.
 SHOP_ORDER_THROTTLE_ANON = env.str("SHOP_ORDER_THROTTLE_ANON", default="30/min")
 

@@ -46,4 +46,6 @@ PRODUCTION = {
     "COGNITO_AUDIENCE": "client-id",
     "SHOP_BASE_URL": "https://shop.example.com",
     "ALLOWED_HOSTS": "shop.example.com",
+    "STRIPE_SECRET_KEY": "sk_test_" + "x" * 24,
+    "STRIPE_WEBHOOK_SECRET": "whsec_" + "x" * 24,
 }

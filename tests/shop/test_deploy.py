@@ -29,9 +29,11 @@ def test_production_stage_is_quiet_uses_snapstart_and_keeps_secrets_out():
     assert {e["function"] for e in production["events"]} == {
         "reports.schedules.send_daily_report",
         "reports.schedules.purge_reports",
+        "payments.schedules.expire_unpaid_orders",
     }
     secrets = production["aws_environment_variables"]
-    for name in ("SECRET_KEY", "DATABASE_URL", "COGNITO_USER_POOL", "COGNITO_AUDIENCE"):
+    names = ("SECRET_KEY", "DATABASE_URL", "COGNITO_USER_POOL", "STRIPE_SECRET_KEY")
+    for name in (*names, "COGNITO_AUDIENCE", "STRIPE_WEBHOOK_SECRET"):
         assert secrets[name] == "${" + name + "}"
     text = (ROOT / "zappa_settings.json").read_text()
     assert not re.search(r"\b\d{12}\b", text), "an AWS account id"
@@ -65,7 +67,8 @@ def test_stage_renderer_names_every_missing_value_and_writes_nothing(tmp_path, m
     with pytest.raises(SystemExit) as refused:
         zappa_stage.main(["production", "-o", str(output)])
     assert "DATABASE_URL" in str(refused.value) and "LAMBDA_ROLE_ARN" in str(refused.value)
-    assert "SECRET_KEY" not in str(refused.value)
+    missing = {name.strip() for name in str(refused.value).split(":")[0][12:].split(",")}
+    assert "SECRET_KEY" not in missing and "STRIPE_SECRET_KEY" in missing
     assert not output.exists()
 
 
@@ -190,8 +193,9 @@ def test_template_outputs_fill_every_account_placeholder():
     outputs = _template()["Outputs"]
     provided = {zappa_stage.placeholder_name(key) for key in outputs}
     provided |= {"SECRET_KEY", "DATABASE_URL"}  # read from the stack's secrets
-    # What only the operator knows: the app's own addresses.
+    # What only the operator knows: the app's own addresses, and the Stripe account's keys.
     operator = {"ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", "SHOP_BASE_URL"}
+    operator |= {"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY"}
     assert PLACEHOLDERS - operator <= provided, PLACEHOLDERS - operator - provided
 
 

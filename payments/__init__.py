@@ -1,0 +1,1 @@
+"""Payments: customers pay their orders (Stripe PaymentIntents), unpaid orders expire."""

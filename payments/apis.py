@@ -1,0 +1,87 @@
+"""Paying an order (for Stripe.js), and the provider's webhook."""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orders.selectors import order_get_for_viewer
+from payments.errors import InvalidWebhook
+from payments.services import payment_start, payment_window_end, webhook_receive
+from shop.api.errors import error_body
+from shop.api.schema import error_responses
+
+logger = logging.getLogger(__name__)
+
+
+class PaymentOutputSerializer(serializers.Serializer):
+    provider = serializers.CharField(help_text="stripe (locally: local).")
+    payment_intent = serializers.CharField(source="provider_id")
+    client_secret = serializers.CharField(help_text="Hand it to Stripe.js to confirm the payment.")
+    publishable_key = serializers.SerializerMethodField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    status = serializers.CharField()
+    pay_by = serializers.SerializerMethodField(
+        help_text="After this the order is cancelled and its stock released."
+    )
+
+    def get_publishable_key(self, payment) -> str:
+        return settings.STRIPE_PUBLISHABLE_KEY
+
+    def get_pay_by(self, payment) -> str:
+        return serializers.DateTimeField().to_representation(payment_window_end(payment.order))
+
+
+class OrderPaymentApi(APIView):
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                "X-Order-Token",
+                str,
+                OpenApiParameter.HEADER,
+                description="Guests: the order's access token. Owners need none.",
+            )
+        ],
+        responses={
+            201: PaymentOutputSerializer,
+            200: PaymentOutputSerializer,
+            **error_responses(
+                e404="No such order, or not yours.",
+                e409="The order is not awaiting payment, or its time to pay is over.",
+            ),
+        },
+        description="Create the order's payment (a Stripe PaymentIntent) or return the one "
+        "already open: 201 when created, 200 when returned. Amount and currency come from "
+        "the order on the server.",
+    )
+    def post(self, request, reference: str):
+        order = order_get_for_viewer(
+            reference=reference, user=request.user, token=request.headers.get("X-Order-Token")
+        )
+        payment, created = payment_start(order=order)
+        return Response(
+            PaymentOutputSerializer(payment).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+@csrf_exempt  # signed by Stripe instead
+@require_POST
+def stripe_webhook(request: HttpRequest) -> JsonResponse:
+    """Receive a Stripe event: the signature is checked on the raw body before anything."""
+    try:
+        outcome = webhook_receive(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+    except InvalidWebhook as exc:
+        logger.warning("Refused a webhook: %s", exc.message)
+        return JsonResponse(error_body(exc.code, exc.message), status=exc.status_code)
+    return JsonResponse({"received": True, "outcome": outcome})

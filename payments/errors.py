@@ -1,0 +1,20 @@
+"""Errors of the payments domain, each with a stable code for API clients."""
+
+from shop.errors import Conflict, DomainError
+
+
+class InvalidWebhook(DomainError):
+    code = "invalid_webhook"
+    status_code = 400
+    default_message = "The webhook could not be verified."
+
+
+class ProviderError(DomainError):
+    code = "payment_provider_error"
+    status_code = 502
+    default_message = "The payment provider did not answer as expected; try again."
+
+
+class OrderNotPayable(Conflict):
+    code = "order_not_payable"
+    default_message = "This order cannot be paid."

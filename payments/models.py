@@ -1,0 +1,93 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from orders.models import Order
+
+
+class PaymentStatus(models.TextChoices):
+    REQUIRES_PAYMENT = "requires_payment", "Awaiting payment"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    REFUNDED = "refunded", "Refunded"
+
+
+class Payment(models.Model):
+    """One attempt to pay an order at a provider (a Stripe PaymentIntent)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(max_length=20)
+    provider_id = models.CharField("provider's id", max_length=255)
+    attempt = models.PositiveIntegerField(default=1)
+    # Money stays Decimal in the shop; minor units exist only at the provider's boundary.
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.REQUIRES_PAYMENT
+    )
+    # What Stripe.js needs to confirm the payment; shown to the order's owner only.
+    client_secret = models.CharField(max_length=255, blank=True, editable=False)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_id"], name="payments_payment_provider_id_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["order", "attempt"], name="payments_payment_one_per_attempt"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.provider_id}"
+
+
+class Refund(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    provider_id = models.CharField("provider's id", max_length=255)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} of {self.payment}"
+
+
+class WebhookEvent(models.Model):
+    """A provider's event, stored by its id so that a redelivery is handled only once."""
+
+    provider = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=100)
+    outcome = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"], name="payments_webhookevent_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+
+def to_minor_units(amount: Decimal) -> int:
+    """Return an amount of a two-decimal currency in minor units (cents), exactly."""
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"{amount} has more than two decimal places")
+    return int(cents)

@@ -1,0 +1,222 @@
+"""Writes on payments: starting one, handling the provider's events, expiring unpaid orders."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from orders.errors import InsufficientStock, ProductUnavailable
+from orders.models import Order, OrderStatus
+from orders.services import order_reinstate_paid, order_set_status
+from payments.errors import OrderNotPayable
+from payments.models import Payment, PaymentStatus, Refund, WebhookEvent, to_minor_units
+from payments.providers import Event, provider
+
+logger = logging.getLogger(__name__)
+
+# Payments whose intent may still be paid at the provider, so expiry cancels them there.
+OPEN = (PaymentStatus.REQUIRES_PAYMENT, PaymentStatus.FAILED)
+
+
+def payment_window_end(order: Order) -> datetime:
+    """Return when an unpaid order stops holding its stock."""
+    return order.created_at + timedelta(minutes=settings.SHOP_PAYMENT_WINDOW_MINUTES)
+
+
+def _email_after_commit(*, payment_id: int, kind: str) -> None:
+    def send() -> None:
+        # Imported here: zappa.asynchronous imports boto3, which a cold start need not pay for.
+        from payments.tasks import payment_email_task
+
+        payment_email_task(payment_id, kind)
+
+    transaction.on_commit(send, robust=True)
+
+
+def payment_start(*, order: Order) -> tuple[Payment, bool]:
+    """Return the order's open payment, or create one at the provider; True if created.
+
+    The provider's idempotency key is derived from the order and the attempt, so a retry
+    after a lost answer never makes a second intent. Placement never calls the provider.
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != OrderStatus.PLACED:
+            raise OrderNotPayable(
+                f"An order that is {locked.get_status_display().lower()} cannot be paid.",
+                details={"reference": locked.reference, "status": locked.status},
+            )
+        if timezone.now() >= payment_window_end(locked):
+            raise OrderNotPayable(
+                "The time to pay this order is over; it is being cancelled.",
+                details={"reference": locked.reference},
+            )
+        current = Payment.objects.filter(
+            order=locked, status=PaymentStatus.REQUIRES_PAYMENT
+        ).first()
+        if current is not None:
+            return current, False
+        attempt = Payment.objects.filter(order=locked).count() + 1
+        chosen = provider()
+        intent = chosen.intent_create(
+            amount_minor=to_minor_units(locked.total),
+            currency=locked.currency,
+            reference=locked.reference,
+            idempotency_key=f"shop-order-{locked.reference}-payment-{attempt}",
+        )
+        payment = Payment.objects.create(
+            order=locked,
+            provider=chosen.name,
+            provider_id=intent.id,
+            attempt=attempt,
+            amount=locked.total,
+            currency=locked.currency,
+            client_secret=intent.client_secret,
+        )
+        return payment, True
+
+
+def _refund(payment: Payment, reason: str) -> Refund:
+    """Give the whole payment back at the provider and record it."""
+    refund_id = provider().refund_create(
+        intent_id=payment.provider_id,
+        amount_minor=to_minor_units(payment.amount),
+        idempotency_key=f"shop-payment-{payment.pk}-refund",
+    )
+    payment.status = PaymentStatus.REFUNDED
+    payment.save(update_fields=["status", "updated_at"])
+    return Refund.objects.create(
+        payment=payment, provider_id=refund_id, amount=payment.amount, reason=reason
+    )
+
+
+def _on_succeeded(event: Event, name: str) -> str:
+    payment = (
+        Payment.objects.select_for_update()
+        .filter(provider=name, provider_id=event.intent_id)
+        .first()
+    )
+    if payment is None:
+        logger.error("Payment succeeded for an unknown intent %s", event.intent_id)
+        return f"unknown intent {event.intent_id}: ignored"
+    order = Order.objects.select_for_update().get(pk=payment.order_id)
+    expected = (to_minor_units(order.total), order.currency.lower())
+    if (event.amount_minor, event.currency.lower()) != expected:
+        payment.error = (
+            f"Paid {event.amount_minor} {event.currency.upper()} (minor units), "
+            f"but the order is {expected[0]} {expected[1].upper()}."
+        )[:500]
+        payment.save(update_fields=["error", "updated_at"])
+        logger.error("Payment %s does not match order %s: %s", payment, order, payment.error)
+        return "amount or currency mismatch: the order stays unpaid"
+    if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
+        return f"payment already {payment.status}"
+    payment.status = PaymentStatus.SUCCEEDED
+    payment.error = ""
+    payment.save(update_fields=["status", "error", "updated_at"])
+    if order.status == OrderStatus.PLACED:
+        order_set_status(order=order, status=OrderStatus.PAID, note=f"Paid ({payment})")
+        return "order paid"
+    if order.status == OrderStatus.CANCELLED:
+        try:
+            order_reinstate_paid(
+                order=order, note=f"Paid after the payment window closed ({payment})"
+            )
+        except (InsufficientStock, ProductUnavailable):
+            _refund(payment, "Paid after the order expired; its stock was sold meanwhile.")
+            _email_after_commit(payment_id=payment.pk, kind="late_refunded")
+            return "late payment refunded: the stock is gone"
+        _email_after_commit(payment_id=payment.pk, kind="late_accepted")
+        return "late payment accepted: the order is paid again"
+    # Paid twice (two intents of one order both went through): give the second one back.
+    _refund(payment, f"The order was already {order.status} when this payment arrived.")
+    _email_after_commit(payment_id=payment.pk, kind="duplicate_refunded")
+    return "second payment of a paid order refunded"
+
+
+def _on_failed(event: Event, name: str) -> str:
+    payment = (
+        Payment.objects.select_for_update()
+        .filter(provider=name, provider_id=event.intent_id)
+        .first()
+    )
+    if payment is None:
+        return f"unknown intent {event.intent_id}: ignored"
+    if payment.status == PaymentStatus.REQUIRES_PAYMENT:
+        payment.status = PaymentStatus.FAILED
+    payment.error = event.error or "The payment failed."
+    payment.save(update_fields=["status", "error", "updated_at"])
+    return "payment failure recorded"
+
+
+HANDLERS = {
+    "payment_intent.succeeded": _on_succeeded,
+    "payment_intent.payment_failed": _on_failed,
+}
+
+
+def webhook_receive(*, payload: bytes, signature: str) -> str:
+    """Verify and handle one provider event, once; return what was done.
+
+    A bad signature or body raises InvalidWebhook and writes nothing. A redelivered event
+    (same id) is acknowledged and not handled again. Event types the shop does not use are
+    acknowledged and ignored. Anything that fails rolls back, so the provider's retry of
+    the same event runs it afresh.
+    """
+    chosen = provider()
+    event = chosen.event_read(payload=payload, signature=signature)
+    with transaction.atomic():
+        record, created = WebhookEvent.objects.get_or_create(
+            provider=chosen.name, event_id=event.id, defaults={"type": event.type}
+        )
+        if not created:
+            return "duplicate event: already handled"
+        handler = HANDLERS.get(event.type)
+        outcome = handler(event, chosen.name) if handler else "event type not used: ignored"
+        record.outcome = outcome[:500]
+        record.save(update_fields=["outcome"])
+    logger.info("Webhook %s %s: %s", event.type, event.id, outcome)
+    return outcome
+
+
+def order_expire(*, order_id: int) -> str:
+    """Cancel one unpaid order past its window: its intents at the provider, then the order.
+
+    If an intent turns out to have succeeded meanwhile, the order is left for that payment's
+    event to mark paid.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != OrderStatus.PLACED or timezone.now() < payment_window_end(order):
+            return "not due"
+        for payment in Payment.objects.filter(order=order, status__in=OPEN):
+            state = provider().intent_cancel(intent_id=payment.provider_id)
+            if state == "succeeded":
+                return "paid meanwhile: left for the payment's event"
+            payment.status = PaymentStatus.CANCELLED
+            payment.save(update_fields=["status", "updated_at"])
+        minutes = settings.SHOP_PAYMENT_WINDOW_MINUTES
+        order_set_status(
+            order=order, status=OrderStatus.CANCELLED, note=f"Not paid within {minutes} minutes"
+        )
+        return "cancelled"
+
+
+def orders_expire(*, limit: int = 500) -> int:
+    """Cancel unpaid orders past their window (oldest first, each on its own); return how many."""
+    cutoff = timezone.now() - timedelta(minutes=settings.SHOP_PAYMENT_WINDOW_MINUTES)
+    due = Order.objects.filter(status=OrderStatus.PLACED, created_at__lt=cutoff).order_by(
+        "created_at", "pk"
+    )
+    cancelled = 0
+    for order_id in due.values_list("pk", flat=True)[:limit]:
+        try:
+            if order_expire(order_id=order_id) == "cancelled":
+                cancelled += 1
+        except Exception:
+            # One order the provider will not cancel now must not hold up the others; the
+            # next run tries it again.
+            logger.exception("Could not expire order %s", order_id)
+    return cancelled
