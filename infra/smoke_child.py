@@ -113,6 +113,39 @@ def main(package: str) -> dict[str, Any]:
     assert status == 201 and body["total"] == "19.80", (status, body)
     results["POST /api/v1/orders/"] = status
 
+    # Stripe's signed webhook through Zappa's handler: the raw body reaches the signature
+    # check intact and the order is paid. (The intent is recorded as if created at Stripe:
+    # the smoke test makes no call to Stripe.)
+    from orders.models import Order
+    from payments.models import Payment
+    from payments.providers import event_payload, event_sign
+
+    placed = Order.objects.get(reference=body["reference"])
+    Payment.objects.create(
+        order=placed,
+        provider="stripe",
+        provider_id="pi_smoke",
+        amount=placed.total,
+        currency=placed.currency,
+    )
+    payload = event_payload(
+        type="payment_intent.succeeded",
+        intent_id="pi_smoke",
+        amount_minor=1980,
+        currency=placed.currency,
+        reference=placed.reference,
+    )
+    secret = os.environ["STRIPE_WEBHOOK_SECRET"]
+    webhook = "/api/v1/payments/stripe/webhook/"
+    status, answer = http("POST", webhook, payload.decode(), {"Stripe-Signature": "t=1,v1=0"})
+    assert status == 400 and answer["error"]["code"] == "invalid_webhook", (status, answer)
+    signature = event_sign(payload, secret)
+    status, answer = http("POST", webhook, payload.decode(), {"Stripe-Signature": signature})
+    assert status == 200 and answer["outcome"] == "order paid", (status, answer)
+    placed.refresh_from_db()
+    assert placed.status == "paid", placed.status
+    results["POST /api/v1/payments/stripe/webhook/ (signed; forged refused)"] = placed.status
+
     status, body = http("GET", "/api/v1/nowhere/")
     assert status == 404 and body["error"]["code"] == "not_found", (status, body)
     results["GET /api/v1/nowhere/"] = status

@@ -111,6 +111,10 @@ class OrderAdmin(admin.ModelAdmin):
     # permission a user needs to see it. Apps above orders register here; orders names none.
     extra_actions: ClassVar[list[tuple[Callable[..., Any], str]]] = []
 
+    # Services other apps put in place of order_set_status for one target status (payments:
+    # cancelling refunds what was paid). Each takes order, by and note, like order_set_status.
+    status_setters: ClassVar[dict[str, Callable[..., Any]]] = {}
+
     @classmethod
     def register_extra_action(cls, action: Callable[..., Any], *, permission: str) -> None:
         """Offer `action` on the order list to users holding `permission`."""
@@ -158,13 +162,17 @@ class OrderAdmin(admin.ModelAdmin):
         done, refused = [], []
         for order in orders:
             try:
-                order_set_status(
-                    order=order,
-                    status=to_status,
-                    by=request.user,
-                    note=note,
-                    tracking_number=tracking_number,
-                )
+                setter = self.status_setters.get(to_status)
+                if setter is not None:
+                    setter(order=order, by=request.user, note=note)
+                else:
+                    order_set_status(
+                        order=order,
+                        status=to_status,
+                        by=request.user,
+                        note=note,
+                        tracking_number=tracking_number,
+                    )
                 done.append(order.reference)
             except DomainError as error:
                 refused.append(f"{order.reference}: {error.message}")

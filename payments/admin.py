@@ -1,7 +1,9 @@
 from django.contrib import admin
 
 from orders.admin import OrderAdmin
+from orders.models import OrderStatus
 from payments.models import Payment, Refund, WebhookEvent
+from payments.services import order_cancel
 from shop.admin_widgets import ReadOnlyTabularInline
 
 
@@ -11,8 +13,10 @@ class PaymentInline(ReadOnlyTabularInline):
     readonly_fields = fields
 
 
-# Payments build on orders: the order page shows its payments through this inline.
+# Payments build on orders: the order page shows its payments through this inline, and
+# cancelling an order in the admin gives back what was paid.
 OrderAdmin.inlines = (*OrderAdmin.inlines, PaymentInline)
+OrderAdmin.status_setters[OrderStatus.CANCELLED] = order_cancel
 
 
 class RefundInline(ReadOnlyTabularInline):

@@ -18,3 +18,8 @@ class ProviderError(DomainError):
 class OrderNotPayable(Conflict):
     code = "order_not_payable"
     default_message = "This order cannot be paid."
+
+
+class PaymentArrived(Conflict):
+    code = "payment_arrived"
+    default_message = "A payment for this order has just arrived; look again in a moment."

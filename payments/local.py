@@ -6,7 +6,7 @@ view calls.
 """
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -34,6 +34,8 @@ def local_event_send(*, payment: Payment, succeed: bool = True) -> str:
 @require_POST
 def local_pay(request: HttpRequest, intent_id: str) -> JsonResponse:
     """Pay (or, with ?fail=1, fail) a local payment intent, as a customer would at Stripe."""
+    if settings.PAYMENTS_PROVIDER != "local":
+        raise Http404("Local payments are off: PAYMENTS_PROVIDER is not local.")
     payment = get_object_or_404(
         Payment.objects.select_related("order"), provider="local", provider_id=intent_id
     )

@@ -10,9 +10,10 @@ from django.utils import timezone
 from orders.errors import InsufficientStock, ProductUnavailable
 from orders.models import Order, OrderStatus
 from orders.services import order_reinstate_paid, order_set_status
-from payments.errors import OrderNotPayable
+from payments.errors import OrderNotPayable, PaymentArrived
 from payments.models import Payment, PaymentStatus, Refund, WebhookEvent, to_minor_units
 from payments.providers import Event, provider
+from shop.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +180,31 @@ def webhook_receive(*, payload: bytes, signature: str) -> str:
         record.save(update_fields=["outcome"])
     logger.info("Webhook %s %s: %s", event.type, event.id, outcome)
     return outcome
+
+
+def order_cancel(*, order: Order, by: User | None = None, note: str = "") -> Order:
+    """Cancel an order and give back what was paid: refunds, open intents cancelled.
+
+    The stock comes back through order_set_status. If an open intent turns out to have been
+    paid meanwhile, nothing changes and PaymentArrived asks to try again once it is in.
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status in (OrderStatus.PLACED, OrderStatus.PAID):
+            for payment in Payment.objects.select_for_update().filter(
+                order=locked, status__in=OPEN
+            ):
+                if provider().intent_cancel(intent_id=payment.provider_id) == "succeeded":
+                    raise PaymentArrived(details={"reference": locked.reference})
+                payment.status = PaymentStatus.CANCELLED
+                payment.save(update_fields=["status", "updated_at"])
+            paid = Payment.objects.select_for_update().filter(
+                order=locked, status=PaymentStatus.SUCCEEDED
+            )
+            for payment in paid:
+                _refund(payment, note or "The order was cancelled.")
+        # Refused here, with the usual message, when the order cannot be cancelled.
+        return order_set_status(order=locked, status=OrderStatus.CANCELLED, by=by, note=note)
 
 
 def order_expire(*, order_id: int) -> str:

@@ -50,7 +50,8 @@ if settings.COGNITO_LOCAL_ISSUER:
         path("local-cognito/<str:pool>/token", local_cognito.token, name="local-cognito-token"),
     ]
 
-if settings.PAYMENTS_PROVIDER == "local":
+if not settings.PRODUCTION:
+    # Answers only while PAYMENTS_PROVIDER is local; production never mounts it.
     from payments.local import local_pay
 
     urlpatterns += [path("local-payments/<str:intent_id>/pay", local_pay, name="local-pay")]

@@ -18,16 +18,31 @@ PRINT_SETTINGS = (
 
 def run_settings(**overrides: str) -> subprocess.CompletedProcess:
     """Load the settings with only `overrides` of the shop's variables; print a summary."""
+    return run_code(PRINT_SETTINGS, **overrides)
+
+
+def run_code(code: str, **overrides: str) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh interpreter with only `overrides` of the shop's variables."""
     environment = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(
-            ("AWS_", "DATABASE_URL", "SECRET_KEY", "SHOP_", "COGNITO_", "LOCAL_", "ALLOWED_HOSTS")
+            (
+                "AWS_",
+                "DATABASE_URL",
+                "SECRET_KEY",
+                "SHOP_",
+                "COGNITO_",
+                "LOCAL_",
+                "ALLOWED_HOSTS",
+                "STRIPE_",
+                "PAYMENTS_",
+            )
         )
     }
     environment.update(DJANGO_SETTINGS_MODULE="shop.settings", **overrides)
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=environment,
         capture_output=True,
