@@ -4,7 +4,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from orders.errors import InsufficientStock, ProductUnavailable
@@ -169,10 +169,14 @@ def webhook_receive(*, payload: bytes, signature: str) -> str:
     chosen = provider()
     event = chosen.event_read(payload=payload, signature=signature)
     with transaction.atomic():
-        record, created = WebhookEvent.objects.get_or_create(
-            provider=chosen.name, event_id=event.id, defaults={"type": event.type}
-        )
-        if not created:
+        try:
+            # Inserted first: a concurrent delivery of the same event waits on this row's
+            # unique key until the first commits, then finds it handled.
+            with transaction.atomic():
+                record = WebhookEvent.objects.create(
+                    provider=chosen.name, event_id=event.id, type=event.type
+                )
+        except IntegrityError:
             return "duplicate event: already handled"
         handler = HANDLERS.get(event.type)
         outcome = handler(event, chosen.name) if handler else "event type not used: ignored"

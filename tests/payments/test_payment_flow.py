@@ -181,3 +181,17 @@ def test_a_guest_order_holds_a_limited_number_of_units(api_client, settings):
     assert not Order.objects.exists()
     a.refresh_from_db()
     assert a.stock == 99
+
+
+def test_a_webhook_delivery_costs_a_fixed_number_of_queries(
+    api_client, placed, stripe_api, django_assert_max_num_queries
+):
+    reference, token = placed
+    intent_id = _pay(api_client, reference, token).json()["payment_intent"]
+    payload = intent_event(stripe_api.succeed(intent_id))
+    # Event recorded once, payment and order locked, order paid with its history: no more.
+    with django_assert_max_num_queries(14):
+        assert deliver(api_client, payload, WEBHOOK_SECRET).json()["outcome"] == "order paid"
+    # A redelivery only tries to record the event again (savepoints included).
+    with django_assert_max_num_queries(6):
+        deliver(api_client, payload, WEBHOOK_SECRET)
