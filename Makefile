@@ -47,6 +47,7 @@ bench: install  ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL names the server
 	$(BIN)/python bench/catalog_api.py
 	$(BIN)/python bench/checkout.py
 	$(BIN)/python bench/auth.py
+	$(BIN)/python bench/payments.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/cold_start.py
 
