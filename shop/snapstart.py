@@ -29,8 +29,9 @@ def before_snapshot() -> None:
     resolver = get_resolver()
     resolver.reverse_dict  # noqa: B018 (populating it imports the views)
     # Loaded lazily otherwise: Pillow by the first upload, the token machinery by the first
-    # signed-in request.
+    # signed-in request, Stripe's package by the first payment or webhook.
     import PIL.Image  # noqa: F401
+    import stripe  # noqa: F401
 
     import shop.cognito  # noqa: F401
 
