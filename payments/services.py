@@ -93,12 +93,17 @@ def _refund(payment: Payment, reason: str) -> Refund:
     )
 
 
-def _on_succeeded(event: Event, name: str) -> str:
-    payment = (
+def _payment_locked(event: Event, name: str) -> Payment | None:
+    """The payment an event is about, locked; None for an intent this shop did not make."""
+    return (
         Payment.objects.select_for_update()
         .filter(provider=name, provider_id=event.intent_id)
         .first()
     )
+
+
+def _on_succeeded(event: Event, name: str) -> str:
+    payment = _payment_locked(event, name)
     if payment is None:
         logger.error("Payment succeeded for an unknown intent %s", event.intent_id)
         return f"unknown intent {event.intent_id}: ignored"
@@ -138,11 +143,7 @@ def _on_succeeded(event: Event, name: str) -> str:
 
 
 def _on_failed(event: Event, name: str) -> str:
-    payment = (
-        Payment.objects.select_for_update()
-        .filter(provider=name, provider_id=event.intent_id)
-        .first()
-    )
+    payment = _payment_locked(event, name)
     if payment is None:
         return f"unknown intent {event.intent_id}: ignored"
     if payment.status == PaymentStatus.REQUIRES_PAYMENT:

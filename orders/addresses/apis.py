@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from orders.addresses.selectors import address_get, address_list
 from orders.addresses.services import address_create, address_delete, address_update
+from orders.apis import AddressInputSerializer
 from shop.api.schema import error_responses
 
 
@@ -22,19 +23,11 @@ class AddressBookOutputSerializer(serializers.Serializer):
     is_default = serializers.BooleanField()
 
 
-class AddressBookInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    line1 = serializers.CharField(max_length=200)
-    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    city = serializers.CharField(max_length=100)
-    postal_code = serializers.CharField(max_length=20)
-    country = serializers.RegexField(
-        r"^[A-Za-z]{2}$", max_length=2, error_messages={"invalid": "A two-letter ISO code."}
-    )
-    is_default = serializers.BooleanField(required=False, default=False)
+class AddressBookInputSerializer(AddressInputSerializer):
+    """A shipping address as checkout takes it, plus its name in the book and the default."""
 
-    def validate_country(self, value: str) -> str:
-        return value.upper()
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    is_default = serializers.BooleanField(required=False, default=False)
 
 
 _ERRORS = error_responses(e400="Invalid fields.", e401="Sign in to keep addresses.")

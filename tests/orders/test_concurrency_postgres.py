@@ -1,15 +1,14 @@
 """Many buyers at once, each thread with its own database connection (PostgreSQL only)."""
 
-import threading
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from catalog.models import Product
 from orders.models import Order, OrderLine
+from tests.concurrency import all_at_once
 from tests.factories import ProductFactory
 from tests.orders.bodies import order_body
 
@@ -19,27 +18,12 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _post_all_at_once(bodies: list[dict], settings, **headers) -> list[tuple[int, dict]]:
     """Post every body from its own thread, released together; return (status, json) pairs."""
     settings.SHOP_ORDER_THROTTLE_ANON = "100000/min"
-    barrier = threading.Barrier(len(bodies))
-    results: list[tuple[int, dict]] = []
-    lock = threading.Lock()
 
     def buyer(body):
-        try:
-            client = APIClient()
-            barrier.wait()
-            response = client.post("/api/v1/orders/", body, format="json", **headers)
-            with lock:
-                results.append((response.status_code, response.json()))
-        finally:
-            connection.close()
+        response = APIClient().post("/api/v1/orders/", body, format="json", **headers)
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=buyer, args=(body,)) for body in bodies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return all_at_once([lambda body=body: buyer(body) for body in bodies])
 
 
 @pytest.mark.parametrize(("units", "buyers"), [(5, 20), (12, 30)])

@@ -28,3 +28,18 @@ def intent_event(intent: dict, type: str = "payment_intent.succeeded", **changes
     }
     fields.update(changes)
     return event_payload(**fields)
+
+
+def payment_started(client, product, quantity: int = 1) -> tuple[str, str]:
+    """Place a guest order of `product` and start paying it; return (reference, intent id)."""
+    from tests.orders.bodies import order_body
+
+    placed = client.post(
+        "/api/v1/orders/", order_body((product.pk, quantity)), content_type="application/json"
+    ).json()
+    started = client.post(
+        f"/api/v1/orders/{placed['reference']}/payment/",
+        HTTP_X_ORDER_TOKEN=placed["access_token"],
+    )
+    assert started.status_code == 201, started.content
+    return placed["reference"], started.json()["payment_intent"]

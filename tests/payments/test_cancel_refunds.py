@@ -8,9 +8,8 @@ from catalog.models import Product
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus, Refund
 from tests.factories import ProductFactory
-from tests.orders.bodies import order_body
 from tests.payments.conftest import WEBHOOK_SECRET
-from tests.payments.events import deliver, intent_event
+from tests.payments.events import deliver, intent_event, payment_started
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def paid_order(api_client, stripe_api):
     product = ProductFactory(price=Decimal("7.50"), stock=3)
-    placed = api_client.post("/api/v1/orders/", order_body((product.pk, 2)), format="json").json()
-    intent = api_client.post(
-        f"/api/v1/orders/{placed['reference']}/payment/",
-        HTTP_X_ORDER_TOKEN=placed["access_token"],
-    ).json()["payment_intent"]
+    reference, intent = payment_started(api_client, product, 2)
     deliver(api_client, intent_event(stripe_api.succeed(intent)), WEBHOOK_SECRET)
-    order = Order.objects.get(reference=placed["reference"])
+    order = Order.objects.get(reference=reference)
     assert order.status == OrderStatus.PAID
     return order, product, intent
 
@@ -58,12 +53,8 @@ def test_cancelling_an_unpaid_order_cancels_its_intent_at_stripe(
     admin_client, api_client, stripe_api
 ):
     product = ProductFactory(stock=3)
-    placed = api_client.post("/api/v1/orders/", order_body((product.pk, 1)), format="json").json()
-    intent = api_client.post(
-        f"/api/v1/orders/{placed['reference']}/payment/",
-        HTTP_X_ORDER_TOKEN=placed["access_token"],
-    ).json()["payment_intent"]
-    order = Order.objects.get(reference=placed["reference"])
+    reference, intent = payment_started(api_client, product)
+    order = Order.objects.get(reference=reference)
 
     admin_client.post(f"/admin/orders/order/{order.pk}/change/", {"_set_status": "cancelled"})
 
@@ -76,13 +67,9 @@ def test_a_payment_that_arrives_while_cancelling_stops_the_cancel(
     admin_client, api_client, stripe_api
 ):
     product = ProductFactory(stock=3)
-    placed = api_client.post("/api/v1/orders/", order_body((product.pk, 1)), format="json").json()
-    intent = api_client.post(
-        f"/api/v1/orders/{placed['reference']}/payment/",
-        HTTP_X_ORDER_TOKEN=placed["access_token"],
-    ).json()["payment_intent"]
+    reference, intent = payment_started(api_client, product)
     stripe_api.succeed(intent)  # paid at Stripe, the event not yet here
-    order = Order.objects.get(reference=placed["reference"])
+    order = Order.objects.get(reference=reference)
 
     response = admin_client.post(
         f"/admin/orders/order/{order.pk}/change/", {"_set_status": "cancelled"}, follow=True

@@ -13,7 +13,7 @@ from payments.models import Payment, PaymentStatus, Refund
 from tests.factories import ProductFactory
 from tests.orders.bodies import order_body
 from tests.payments.conftest import WEBHOOK_SECRET
-from tests.payments.events import deliver, intent_event
+from tests.payments.events import deliver, intent_event, payment_started
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def product():
     return ProductFactory(price=Decimal("5.00"), stock=4)
-
-
-def _place_and_start_paying(api_client, product, quantity=3):
-    body = api_client.post("/api/v1/orders/", order_body((product.pk, quantity)), format="json")
-    placed = body.json()
-    paid = api_client.post(
-        f"/api/v1/orders/{placed['reference']}/payment/",
-        HTTP_X_ORDER_TOKEN=placed["access_token"],
-    )
-    return placed["reference"], paid.json()["payment_intent"]
 
 
 def _age(reference, minutes):
@@ -53,8 +43,8 @@ def test_an_unpaid_order_past_its_window_is_cancelled_and_gives_its_stock_back(
     django_capture_on_commit_callbacks,
 ):
     settings.SHOP_PAYMENT_WINDOW_MINUTES = 30
-    reference, intent_id = _place_and_start_paying(api_client, product)
-    young, _ = _place_and_start_paying(api_client, ProductFactory(stock=2), quantity=1)
+    reference, intent_id = payment_started(api_client, product, 3)
+    young, _ = payment_started(api_client, ProductFactory(stock=2), quantity=1)
     assert _stock(product) == 1
     _age(reference, 31)
     _age(young, 29)
@@ -74,7 +64,7 @@ def test_an_unpaid_order_past_its_window_is_cancelled_and_gives_its_stock_back(
 
 
 def test_an_order_paid_meanwhile_is_left_for_its_payment_event(api_client, stripe_api, product):
-    reference, intent_id = _place_and_start_paying(api_client, product)
+    reference, intent_id = payment_started(api_client, product, 3)
     stripe_api.succeed(intent_id)  # paid at Stripe; the event is still on its way
     _age(reference, 31)
 
@@ -101,7 +91,7 @@ def test_paying_after_the_window_closed_is_refused(api_client, stripe_api, produ
 def test_a_late_payment_takes_the_stock_again_when_it_is_there(
     api_client, stripe_api, product, mailoutbox, django_capture_on_commit_callbacks
 ):
-    reference, intent_id = _place_and_start_paying(api_client, product)
+    reference, intent_id = payment_started(api_client, product, 3)
     _age(reference, 31)
     call_command("expire_unpaid_orders")
     assert _stock(product) == 4
@@ -124,7 +114,7 @@ def test_a_late_payment_takes_the_stock_again_when_it_is_there(
 def test_a_late_payment_is_refunded_when_the_stock_is_gone(
     api_client, stripe_api, product, mailoutbox, django_capture_on_commit_callbacks
 ):
-    reference, intent_id = _place_and_start_paying(api_client, product)
+    reference, intent_id = payment_started(api_client, product, 3)
     _age(reference, 31)
     call_command("expire_unpaid_orders")
     # Someone else bought the released stock.

@@ -6,6 +6,7 @@ from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus, WebhookEvent
 from tests.factories import ProductFactory
 from tests.orders.bodies import order_body
+from tests.payments.events import payment_started
 from tests.shop.settings_process import PRODUCTION, run_code
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +31,7 @@ def test_paying_locally_goes_through_the_webhook_code(api_client, settings):
 
 
 def test_a_local_payment_can_fail_too(api_client):
-    product = ProductFactory(stock=3)
-    placed = api_client.post("/api/v1/orders/", order_body((product.pk, 1)), format="json").json()
-    intent = api_client.post(
-        f"/api/v1/orders/{placed['reference']}/payment/",
-        HTTP_X_ORDER_TOKEN=placed["access_token"],
-    ).json()["payment_intent"]
+    _, intent = payment_started(api_client, ProductFactory(stock=3))
     api_client.post(f"/local-payments/{intent}/pay?fail=1")
     assert Payment.objects.get().status == PaymentStatus.FAILED
     assert Order.objects.get().status == OrderStatus.PLACED
