@@ -17,6 +17,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "shop.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Throttles key on REMOTE_ADDR only, never on X-Forwarded-For as sent (shop.clientip).
+    "NUM_PROXIES": 0,
 }
 
 SPECTACULAR_SETTINGS = {

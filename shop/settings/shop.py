@@ -19,6 +19,9 @@ SHOP_MAX_ADDRESSES = env.int("SHOP_MAX_ADDRESSES", default=20)
 # At most this many units in one guest order: the payment window is not the only defence
 # against draining the stock with unpaid orders.
 SHOP_MAX_GUEST_ORDER_UNITS = env.int("SHOP_MAX_GUEST_ORDER_UNITS", default=20)
+# How many trailing X-Forwarded-For entries our own proxies write on Lambda (shop.clientip):
+# 1 for an edge-optimized API Gateway, 0 regional, 2 with CloudFront in front of edge.
+SHOP_TRUSTED_PROXY_HOPS = env.int("SHOP_TRUSTED_PROXY_HOPS", default=1)
 # Guests placing orders, per client address; signed-in customers are not limited by this.
 SHOP_ORDER_THROTTLE_ANON = env.str("SHOP_ORDER_THROTTLE_ANON", default="30/min")
 
