@@ -27,6 +27,16 @@ from shop.api.representation import FastFields
 from shop.api.schema import error_responses
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
+# Guests share one scope, so their keys must be unguessable: a UUID, or at least 22 URL-safe
+# characters (128 bits as base64url).
+GUEST_IDEMPOTENCY_KEY = re.compile(
+    r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|[A-Za-z0-9_-]{22,255})$"
+)
+GUEST_KEY_RULE = (
+    "Guests must send an unguessable key: a UUID (crypto.randomUUID()) or 22 to 255 random "
+    "URL-safe characters (128 bits or more)."
+)
 
 
 class OrderPlacementAnonThrottle(AnonRateThrottle):
@@ -183,7 +193,13 @@ class CustomerOrderPlaceInputSerializer(serializers.Serializer):
 
 def _idempotency_key(request) -> str | None:
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not IDEMPOTENCY_KEY.match(key):
+    if key is None:
+        return None
+    if not request.user.is_authenticated:
+        # 12 different characters at least: "aaaa..." and "0000..." are not random.
+        if not GUEST_IDEMPOTENCY_KEY.match(key) or len(set(key.replace("-", ""))) < 12:
+            raise ValidationError({"Idempotency-Key": [GUEST_KEY_RULE]})
+    elif not IDEMPOTENCY_KEY.match(key):
         raise ValidationError({"Idempotency-Key": ["1 to 255 printable characters."]})
     return key
 
@@ -218,7 +234,8 @@ class OrderListCreateApi(APIView):
                 "Idempotency-Key",
                 str,
                 OpenApiParameter.HEADER,
-                description="Any unique string (a UUID): a retry with the same key and body "
+                description=f"{GUEST_KEY_RULE} Signed-in customers may send any 1 to 255 "
+                "printable characters. A retry with the same key and body "
                 "returns the original order instead of placing another.",
             )
         ],

@@ -111,9 +111,20 @@ def _request_hash(*, lines: dict[int, int], customer: Customer, address: Address
     )
 
 
+def _key_stored(*, scope: str, key: str) -> str:
+    """The form a key is kept in: guests' only as a hash (their key derives their token)."""
+    if scope != "guest":
+        return key
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
 def _replay(*, scope: str, key: str, request_hash: str, guest: bool) -> PlacedOrder | None:
     """Return the order an earlier request with this key placed, or None if there is none."""
-    found = IdempotencyKey.objects.select_related("order").filter(scope=scope, key=key).first()
+    found = (
+        IdempotencyKey.objects.select_related("order")
+        .filter(scope=scope, key=_key_stored(scope=scope, key=key))
+        .first()
+    )
     if found is None:
         return None
     if not hmac.compare_digest(found.request_hash, request_hash):
@@ -384,7 +395,10 @@ def _order_create(
     )
     if idempotency_key:
         IdempotencyKey.objects.create(
-            scope=scope, key=idempotency_key, request_hash=request_hash, order=order
+            scope=scope,
+            key=_key_stored(scope=scope, key=idempotency_key),
+            request_hash=request_hash,
+            order=order,
         )
     if from_cart:
         CartItem.objects.filter(cart__user=user, product_id__in=lines).delete()

@@ -266,12 +266,11 @@ def test_idempotency_keys_of_customers_and_guests_do_not_collide(
     ann, tea, api_client, django_capture_on_commit_callbacks
 ):
     body = {**ADDRESS, "items": [{"product_id": tea.id, "quantity": 1}]}
-    first = _checkout(ann, django_capture_on_commit_callbacks, body, HTTP_IDEMPOTENCY_KEY="k")
+    key = {"HTTP_IDEMPOTENCY_KEY": "9b2e4c1a-7d3f-4e8b-a6c5-1f0e9d8c7b6a"}
+    first = _checkout(ann, django_capture_on_commit_callbacks, body, **key)
     with django_capture_on_commit_callbacks(execute=True):
-        guest = api_client.post(
-            "/api/v1/orders/", order_body((tea.id, 1)), format="json", HTTP_IDEMPOTENCY_KEY="k"
-        )
-    again = _checkout(ann, django_capture_on_commit_callbacks, body, HTTP_IDEMPOTENCY_KEY="k")
+        guest = api_client.post("/api/v1/orders/", order_body((tea.id, 1)), format="json", **key)
+    again = _checkout(ann, django_capture_on_commit_callbacks, body, **key)
 
     assert first.status_code == guest.status_code == again.status_code == 201
     assert guest.json()["reference"] != first.json()["reference"]

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,8 @@ from orders.tokens import token_hash
 from tests.orders.bodies import order_body
 
 pytestmark = pytest.mark.django_db
+
+KEY_1, KEY_2, KEY_3 = (str(uuid.uuid4()) for _ in range(3))
 
 URL = "/api/v1/orders/"
 
@@ -184,8 +187,8 @@ def test_idempotent_retry_returns_the_original_order(
     api_client, tea, mailoutbox, django_capture_on_commit_callbacks
 ):
     body = order_body((tea.id, 2))
-    first = _place(api_client, body, django_capture_on_commit_callbacks, HTTP_IDEMPOTENCY_KEY="k-1")
-    retry = _place(api_client, body, django_capture_on_commit_callbacks, HTTP_IDEMPOTENCY_KEY="k-1")
+    first = _place(api_client, body, django_capture_on_commit_callbacks, HTTP_IDEMPOTENCY_KEY=KEY_1)
+    retry = _place(api_client, body, django_capture_on_commit_callbacks, HTTP_IDEMPOTENCY_KEY=KEY_1)
 
     assert first.status_code == retry.status_code == 201
     assert retry["Idempotent-Replayed"] == "true"
@@ -208,14 +211,14 @@ def test_idempotency_key_reused_with_another_body_is_a_422(
         api_client,
         order_body((tea.id, 1)),
         django_capture_on_commit_callbacks,
-        HTTP_IDEMPOTENCY_KEY="k-2",
+        HTTP_IDEMPOTENCY_KEY=KEY_2,
     )
 
     response = _place(
         api_client,
         order_body((tea.id, 2)),
         django_capture_on_commit_callbacks,
-        HTTP_IDEMPOTENCY_KEY="k-2",
+        HTTP_IDEMPOTENCY_KEY=KEY_2,
     )
 
     assert response.status_code == 422
@@ -230,22 +233,34 @@ def test_a_failed_attempt_does_not_burn_its_idempotency_key(
 ):
     body = order_body((tea.id, 9))
     refused = _place(
-        api_client, body, django_capture_on_commit_callbacks, HTTP_IDEMPOTENCY_KEY="k-3"
+        api_client, body, django_capture_on_commit_callbacks, HTTP_IDEMPOTENCY_KEY=KEY_3
     )
     assert refused.status_code == 409
     tea.stock = 10
     tea.save()
 
     retried = _place(
-        api_client, body, django_capture_on_commit_callbacks, HTTP_IDEMPOTENCY_KEY="k-3"
+        api_client, body, django_capture_on_commit_callbacks, HTTP_IDEMPOTENCY_KEY=KEY_3
     )
 
     assert retried.status_code == 201
     assert "Idempotent-Replayed" not in retried
 
 
-@pytest.mark.parametrize("key", ["", "has space", "x" * 256, "tab\there"])
-def test_malformed_idempotency_key_is_a_400(
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "has space",
+        "x" * 256,
+        "tab\there",
+        "k",  # short: guessable, and squattable by another guest
+        "order-1",
+        "a" * 40,  # long but not random
+        "0000000000000000000000000",
+    ],
+)
+def test_malformed_or_guessable_guest_idempotency_key_is_a_400(
     api_client, tea, key, django_capture_on_commit_callbacks
 ):
     response = _place(
@@ -256,6 +271,8 @@ def test_malformed_idempotency_key_is_a_400(
     )
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()["error"]["details"]
+    if key and " " not in key and "\t" not in key and len(key) < 256:
+        assert "unguessable" in str(response.json()["error"]["details"])
     _assert_nothing_written(tea, stock=[5])
 
 
@@ -356,3 +373,16 @@ def test_a_clashing_reference_is_drawn_again(
     tea.refresh_from_db()
     assert tea.stock == 3
     assert Order.objects.count() == 2
+
+
+def test_guest_keys_are_kept_only_as_hashes(api_client, tea, django_capture_on_commit_callbacks):
+    key = str(uuid.uuid4())
+    placed = _place(
+        api_client, order_body((tea.id, 1)), django_capture_on_commit_callbacks,
+        HTTP_IDEMPOTENCY_KEY=key,
+    )  # fmt: skip
+    assert placed.status_code == 201
+    stored = IdempotencyKey.objects.get()
+    assert key not in stored.key and stored.key.startswith("sha256:")
+    # Whoever does not hold the key cannot get the order's token from the database.
+    assert placed.json()["access_token"] not in str(IdempotencyKey.objects.values().get())
