@@ -1,10 +1,14 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
 from django.utils.html import format_html
 
 from catalog.models import Category, Product
 from catalog.services import product_set_active, product_thumbnail_update
+from catalog.thumbnails import image_clean
+from catalog.validators import validate_image_upload
 
 
 class StockLevelFilter(admin.SimpleListFilter):
@@ -65,6 +69,40 @@ def _image_tag(url: str, size: int) -> str:
     )
 
 
+class ProductAdminForm(forms.ModelForm):
+    # A plain file field: Django's ImageField would decode the upload before the checks
+    # below have read its header (a pixel bomb's size).
+    image = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        ),
+        help_text="JPEG, PNG, GIF or WebP. Stored without its metadata (camera, location).",
+    )
+
+    class Meta:
+        model = Product
+        fields = (
+            "name",
+            "slug",
+            "sku",
+            "category",
+            "description",
+            "price",
+            "stock",
+            "is_active",
+            "image",
+        )
+
+    def clean_image(self):
+        """Check a new upload from its header, then keep it re-encoded without metadata."""
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):
+            validate_image_upload(image)
+            return image_clean(image=image)
+        return image
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = (
@@ -84,6 +122,7 @@ class ProductAdmin(admin.ModelAdmin):
     list_per_page = 50
     search_fields = ("name", "sku")
     prepopulated_fields = {"slug": ("name",)}
+    form = ProductAdminForm
     readonly_fields = ("image_preview", "created_at", "updated_at")
     actions = ("activate", "deactivate")
     fieldsets = (

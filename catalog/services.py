@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from catalog.models import Category, Product
-from catalog.thumbnails import thumbnail_render
+from catalog.thumbnails import image_clean, thumbnail_render
 
 
 def _files_delete(storage: Storage, names: Iterable[str]) -> None:
@@ -47,6 +47,9 @@ def product_create(
     if image is not None:
         product.image = image
     product.full_clean()
+    if image is not None:
+        # Checked above from the header; stored re-encoded, without metadata or extras.
+        product.image = image_clean(image=image)
     product.save()
     if image is not None:
         product_thumbnail_update(product=product)
