@@ -13,7 +13,7 @@ from django.utils.html import format_html_join
 from orders.admin import OrderAdmin
 from reports.models import Report, ReportDownload, ReportFile, ReportKind, ReportStatus
 from reports.selectors import report_list
-from reports.services import report_request, report_rerun
+from reports.services import report_links_revoke, report_request, report_rerun
 from reports.views import file_response
 from shop.admin_widgets import ReadOnlyTabularInline, status_pill
 from shop.errors import DomainError
@@ -66,7 +66,7 @@ class ReportAdmin(admin.ModelAdmin):
     )
     list_filter = ("status",)
     date_hierarchy = "created_at"
-    actions = ("rerun",)
+    actions = ("rerun", "revoke_links")
     inlines = (ReportFileInline,)
     fields = (
         "id",
@@ -81,6 +81,7 @@ class ReportAdmin(admin.ModelAdmin):
         "created_at",
         "started_at",
         "finished_at",
+        "links_revoked_at",
         "downloads",
     )
 
@@ -183,6 +184,18 @@ class ReportAdmin(admin.ModelAdmin):
         if report.is_stuck:
             return "Did not finish in time."
         return (report.error[:120] + "…") if len(report.error) > 120 else report.error
+
+    @admin.action(
+        description="Revoke the emailed links of the selected reports", permissions=["add"]
+    )
+    def revoke_links(self, request, queryset):
+        revoked = [report_links_revoke(report=report) for report in queryset]
+        self.message_user(
+            request,
+            f"Links of {len(revoked)} report(s) revoked: downloads from emails are refused; "
+            "the files stay available here.",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Run the selected failed reports again", permissions=["add"])
     def rerun(self, request, queryset):

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 SALT = "reports.download"
 RECIPIENTS_GROUP = "Report recipients"
+VIEWERS_GROUP = "Report viewers"
 
 
 def link_make(*, file: ReportFile, email: str) -> str:
@@ -41,6 +42,43 @@ def link_read(token: str) -> tuple[ReportFile, str]:
     if file is None:
         raise BadLink("The report no longer exists.")
     return file, payload.get("e", "")
+
+
+def domain_allowed(email: str) -> bool:
+    """Whether reports may go to this address (SHOP_REPORT_RECIPIENT_DOMAINS; empty: any)."""
+    allowed = settings.SHOP_REPORT_RECIPIENT_DOMAINS
+    if not allowed:
+        return True
+    domain = email.rsplit("@", 1)[-1].lower()
+    return any(domain == d or domain.endswith("." + d) for d in allowed)
+
+
+def link_allowed(*, file: ReportFile, email: str) -> bool:
+    """Whether a link made for `email` may still be used: checked at every download.
+
+    Links stop when the report's links were revoked; an employee's when they are no longer
+    active or no longer in Report recipients or Report viewers; an extra recipient's when
+    the address is no longer among the report's or its domain no longer allowed.
+    """
+    report = file.report
+    if report.links_revoked_at is not None:
+        return False
+    staff = list(
+        get_user_model()
+        .objects.filter(email__iexact=email, is_staff=True)
+        .prefetch_related("groups")
+    )
+    if staff:
+        return any(
+            user.is_active
+            and (
+                user.is_superuser
+                or {g.name for g in user.groups.all()} & {RECIPIENTS_GROUP, VIEWERS_GROUP}
+            )
+            for user in staff
+        )
+    extras = {address.lower() for address in report.extra_recipients}
+    return email.lower() in extras and domain_allowed(email)
 
 
 def emails_unique(emails: Iterable[str]) -> list[str]:

@@ -35,6 +35,9 @@ class Report(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    links_revoked_at = models.DateTimeField(
+        "links revoked", null=True, blank=True, help_text="Emailed links stop working from then."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from reports.delivery import emails_unique
+from reports.delivery import domain_allowed, emails_unique
 from reports.errors import ReportNotRerunnable
 from reports.models import Report, ReportKind, ReportStatus
 from reports.storage import reports_storage
@@ -48,6 +48,12 @@ def _clean_request(
             validate_email(email)
         except ValidationError:
             errors.setdefault("extra_recipients", []).append(f"Not an email address: {email!r}.")
+            continue
+        if not domain_allowed(email):
+            allowed = ", ".join(settings.SHOP_REPORT_RECIPIENT_DOMAINS)
+            errors.setdefault("extra_recipients", []).append(
+                f"Reports go only to addresses at {allowed}, not {email!r}."
+            )
             continue
         valid.append(email)
     emails = emails_unique(valid)
@@ -91,6 +97,16 @@ def report_rerun(*, report: Report) -> Report:
     locked.status = ReportStatus.QUEUED
     locked.save(update_fields=["status"])
     _enqueue(locked)
+    return locked
+
+
+@transaction.atomic
+def report_links_revoke(*, report: Report) -> Report:
+    """Make every emailed link of a report stop working (the admin still opens its files)."""
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.links_revoked_at is None:
+        locked.links_revoked_at = timezone.now()
+        locked.save(update_fields=["links_revoked_at"])
     return locked
 
 

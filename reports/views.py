@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from reports.delivery import link_read
+from reports.delivery import link_allowed, link_read
 from reports.errors import BadLink
 from reports.models import ReportDownload, ReportFile, ReportStatus
 from reports.storage import CONTENT_TYPE, reports_storage
@@ -46,5 +46,8 @@ def report_download(request: HttpRequest, token: str) -> HttpResponseBase:
         logger.info("Refused a report link: %s", exc)
         return HttpResponseForbidden(REFUSED)
     if file.report.status != ReportStatus.SUCCEEDED:
+        return HttpResponseForbidden(REFUSED)
+    if not link_allowed(file=file, email=email):
+        logger.info("Refused a withdrawn report link of %s for report %s", email, file.report_id)
         return HttpResponseForbidden(REFUSED)
     return file_response(request, file, email)

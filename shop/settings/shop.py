@@ -1,7 +1,9 @@
 """The shop's own settings: money, stock, limits, throttles, report delivery."""
 
+import os
 from decimal import Decimal
 
+from shop.settings.email import DEFAULT_FROM_EMAIL
 from shop.settings.environment import PRODUCTION, env
 
 SHOP_NAME = env.str("SHOP_NAME", default="The Shop")
@@ -42,3 +44,13 @@ SHOP_REPORT_ORDER_ROWS = env.int("SHOP_REPORT_ORDER_ROWS", default=1000)
 SHOP_REPORT_MAX_DAYS = env.int("SHOP_REPORT_MAX_DAYS", default=366)
 SHOP_REPORT_TIMEOUT_MINUTES = env.int("SHOP_REPORT_TIMEOUT_MINUTES", default=15)
 SHOP_REPORT_RETENTION_DAYS = env.int("SHOP_REPORT_RETENTION_DAYS", default=90)
+# Domains extra report recipients may be at (comma-separated). Unset: the shop's own, the
+# domain of DEFAULT_FROM_EMAIL. Set but empty: any address at all - customer data then goes
+# wherever an employee types.
+# os.environ, not env: django-environ reads an empty value as unset.
+_domains = os.environ.get("SHOP_REPORT_RECIPIENT_DOMAINS")
+SHOP_REPORT_RECIPIENT_DOMAINS = (
+    [d.strip().lower() for d in _domains.split(",") if d.strip()]
+    if _domains is not None
+    else [DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].lower()]
+)

@@ -155,7 +155,10 @@ def _report_with_link(settings, capture, email="boss@example.com"):
     settings.SHOP_BASE_URL = "http://testserver"
     with capture(execute=True):
         report = report_request(
-            kinds=["orders"], date_from=date(2026, 1, 1), date_to=date(2026, 1, 1)
+            kinds=["orders"],
+            date_from=date(2026, 1, 1),
+            date_to=date(2026, 1, 1),
+            extra_recipients=[email],
         )
     link = link_make(file=report.files.get(), email=email)
     return report, link.removeprefix("http://testserver")
