@@ -78,13 +78,23 @@ def placeholder_name(output_key: str) -> str:
 def stack_values(outputs: dict[str, str], secrets) -> dict[str, str]:
     """Return placeholder values from a stack's outputs, the two secrets read where they live.
 
-    SECRET_KEY is the generated Django secret; DATABASE_URL points at RDS Proxy with the
-    database's RDS-managed credentials (TLS required).
+    SECRET_KEY is the generated Django secret, SECRET_KEY_FALLBACKS its previous version (the
+    one a rotation replaced, so that links, sessions and guest tokens made with it keep
+    working for one more rotation); DATABASE_URL points at RDS Proxy with the database's
+    RDS-managed credentials (TLS required).
     """
     values = {placeholder_name(key): value for key, value in outputs.items()}
     if "DjangoSecretArn" in outputs:
         secret = secrets.get_secret_value(SecretId=outputs["DjangoSecretArn"])
         values["SECRET_KEY"] = secret["SecretString"]
+        try:
+            previous = secrets.get_secret_value(
+                SecretId=outputs["DjangoSecretArn"], VersionStage="AWSPREVIOUS"
+            )
+        except secrets.exceptions.ResourceNotFoundException:
+            values["SECRET_KEY_FALLBACKS"] = ""  # never rotated
+        else:
+            values["SECRET_KEY_FALLBACKS"] = previous["SecretString"]
     if "DatabaseSecretArn" in outputs and "DatabaseProxyEndpoint" in outputs:
         secret = secrets.get_secret_value(SecretId=outputs["DatabaseSecretArn"])
         login = json.loads(secret["SecretString"])

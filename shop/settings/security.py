@@ -23,6 +23,10 @@ else:
     # Only ever used for local runs and tests; production refuses this default above.
     SECRET_KEY = env.str("SECRET_KEY", default="local-insecure-key-never-used-in-production")
 
+# Keys retired by a rotation (comma-separated), still accepted for what they signed: report
+# links, sessions, guest order tokens derived from Idempotency-Keys. Signing uses SECRET_KEY.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 # Production: the API Gateway host and the custom domain, comma-separated.
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["*"])

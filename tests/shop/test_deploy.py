@@ -192,7 +192,7 @@ def _template() -> dict:
 def test_template_outputs_fill_every_account_placeholder():
     outputs = _template()["Outputs"]
     provided = {zappa_stage.placeholder_name(key) for key in outputs}
-    provided |= {"SECRET_KEY", "DATABASE_URL"}  # read from the stack's secrets
+    provided |= {"SECRET_KEY", "SECRET_KEY_FALLBACKS", "DATABASE_URL"}  # the stack's secrets
     # What only the operator knows: the app's own addresses, and the Stripe account's keys.
     operator = {"ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CORS_ALLOWED_ORIGINS", "SHOP_BASE_URL"}
     operator |= {"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY"}
@@ -239,6 +239,10 @@ def test_stack_values_read_both_secrets_from_secrets_manager(moto_url):
         "DatabaseProxyEndpoint": "proxy.example.internal",
     }
     values = zappa_stage.stack_values(outputs, secrets)
+    assert values["SECRET_KEY_FALLBACKS"] == ""  # never rotated
+    secrets.put_secret_value(SecretId=django, SecretString="n" * 64)  # a rotation
+    rotated = zappa_stage.stack_values(outputs, secrets)
+    assert (rotated["SECRET_KEY"], rotated["SECRET_KEY_FALLBACKS"]) == ("n" * 64, "k" * 64)
     assert values["LAMBDA_ROLE_ARN"] == "role"
     assert values["AWS_S3_CUSTOM_DOMAIN"] == "d1.cloudfront.net"
     assert values["PRIVATE_SUBNET_A"] == "subnet-a"
