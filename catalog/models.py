@@ -1,8 +1,10 @@
 import uuid
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from catalog.validators import validate_image_upload
 
@@ -38,7 +40,16 @@ class Product(models.Model):
     description = models.TextField(blank=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    # Changed only by deltas: checkouts, cancellations, product_stock_adjust. Never written
+    # as an absolute value read earlier, so no edit can lose a sale.
     stock = models.PositiveIntegerField(default=0)
+    low_stock_threshold = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Alert Catalog managers at or below this; empty: the shop's default.",
+    )
+    # Set when the alert for the current dip went out; cleared when stock rises above again.
+    low_stock_alerted = models.BooleanField(default=False, editable=False)
     is_active = models.BooleanField("active", default=True)
     image = models.ImageField(
         upload_to=product_image_upload_to,
@@ -74,3 +85,27 @@ class Product(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+
+class StockAdjustment(models.Model):
+    """An employee's change of stock: received, written off, counted. Never an absolute value."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="adjustments")
+    delta = models.IntegerField(help_text="Units added (positive) or taken away (negative).")
+    reason = models.CharField(max_length=200)
+    stock_after = models.PositiveIntegerField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField("when", default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(delta=0), name="catalog_stockadjustment_delta_not_zero"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delta:+d} {self.product_id}: {self.reason}"

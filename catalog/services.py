@@ -5,14 +5,18 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from catalog.models import Category, Product
+from catalog.errors import StockBelowZero
+from catalog.models import Category, Product, StockAdjustment
 from catalog.thumbnails import image_clean, thumbnail_render
+from shop.models import User
 
 
 def _files_delete(storage: Storage, names: Iterable[str]) -> None:
@@ -32,8 +36,13 @@ def product_create(
     description: str = "",
     is_active: bool = True,
     image: File | None = None,
+    low_stock_threshold: int | None = None,
+    by: User | None = None,
 ) -> Product:
-    """Validate and create a product, with its thumbnail when an image is given."""
+    """Validate and create a product, with its thumbnail when an image is given.
+
+    Its first stock is recorded as an adjustment, so the product's stock history is whole.
+    """
     product = Product(
         sku=sku,
         name=name,
@@ -43,6 +52,7 @@ def product_create(
         stock=stock,
         description=description,
         is_active=is_active,
+        low_stock_threshold=low_stock_threshold,
     )
     if image is not None:
         product.image = image
@@ -51,9 +61,119 @@ def product_create(
         # Checked above from the header; stored re-encoded, without metadata or extras.
         product.image = image_clean(image=image)
     product.save()
+    if stock:
+        StockAdjustment.objects.create(
+            product=product, delta=stock, reason="Initial stock", stock_after=stock, by=by
+        )
     if image is not None:
         product_thumbnail_update(product=product)
     return product
+
+
+# What product_update may write: everything an employee edits, never the stock.
+EDITABLE = (
+    "name",
+    "slug",
+    "sku",
+    "category",
+    "description",
+    "price",
+    "is_active",
+    "image",
+    "low_stock_threshold",
+)
+
+
+@transaction.atomic
+def product_update(*, product: Product, fields: Iterable[str], replaced_image: str = "") -> Product:
+    """Validate and save the named fields of an edited product, and nothing else.
+
+    The stock is never among them: it changes by product_stock_adjust, so a page loaded
+    before a sale cannot write the old count back over it.
+    """
+    chosen = [name for name in EDITABLE if name in set(fields)]
+    product.full_clean(exclude=["stock"])
+    if chosen:
+        product.save(update_fields=[*chosen, "updated_at"])
+    if "image" in chosen:
+        product_thumbnail_update(product=product, replaced_image=replaced_image)
+    if "low_stock_threshold" in chosen:
+        products_stock_changed(product_ids=[product.pk])
+    return product
+
+
+@transaction.atomic
+def product_stock_adjust(
+    *, product: Product, delta: int, reason: str, by: User | None = None
+) -> StockAdjustment:
+    """Add (or, negative, take away) units of stock, with a reason; recorded with the result.
+
+    A relative UPDATE (stock = stock + delta) under the database's non-negative check: a
+    concurrent checkout's decrement is never lost, and stock never goes below zero.
+    """
+    if delta == 0:
+        raise ValidationError({"delta": ["Adjust by at least one unit."]})
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why (received, written off, counted...)."]})
+    changed = Product.objects.filter(pk=product.pk, stock__gte=max(0, -delta)).update(
+        stock=F("stock") + delta, updated_at=timezone.now()
+    )
+    if not changed:
+        available = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
+        raise StockBelowZero(
+            f"Only {available} in stock: cannot take away {-delta}.",
+            details={"product_id": product.pk, "available": available, "delta": delta},
+        )
+    # Our UPDATE holds the row until commit, so this is the stock our change left.
+    after = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
+    adjustment = StockAdjustment.objects.create(
+        product=product, delta=delta, reason=reason.strip()[:200], stock_after=after, by=by
+    )
+    product.stock = after
+    products_stock_changed(product_ids=[product.pk], rose=delta > 0)
+    return adjustment
+
+
+def products_stock_changed(*, product_ids: Iterable[int], rose: bool | None = None) -> list[int]:
+    """Note stock that crossed its low-stock threshold; alert once per crossing, after commit.
+
+    A product at or below its threshold is claimed with a conditional UPDATE (so concurrent
+    checkouts send one alert, not one each); one back above it is re-armed. Returns the ids
+    alerted now. `rose` says which way stock went, when known: a fall cannot re-arm, a rise
+    cannot cross downwards, so each skips the query it does not need.
+    """
+    ids = list(product_ids)
+    if not ids:
+        return []
+    default = settings.SHOP_LOW_STOCK_THRESHOLD
+    threshold = Coalesce("low_stock_threshold", Value(default))
+    products = Product.objects.filter(pk__in=ids).annotate(threshold=threshold)
+    if rose is not False:
+        products.filter(low_stock_alerted=True, stock__gt=F("threshold")).update(
+            low_stock_alerted=False
+        )
+    if rose is True:
+        return []
+    due = list(
+        products.filter(low_stock_alerted=False, stock__lte=F("threshold")).values_list(
+            "pk", flat=True
+        )
+    )
+    claimed = [
+        pk
+        for pk in due
+        if Product.objects.filter(pk=pk, low_stock_alerted=False).update(low_stock_alerted=True)
+    ]
+    if claimed:
+
+        def send() -> None:
+            # Imported here: zappa.asynchronous imports boto3, which a cold start need not pay for.
+            from catalog.tasks import low_stock_alert_task
+
+            low_stock_alert_task(claimed)
+
+        transaction.on_commit(send, robust=True)
+    return claimed
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from catalog.models import Product
+from catalog.services import products_stock_changed
 from orders.errors import (
     AddressNotFound,
     EmptyCart,
@@ -168,6 +169,7 @@ def _stock_take(lines: dict[int, int]) -> dict[int, Product]:
         if not taken:
             available = Product.objects.values_list("stock", flat=True).get(pk=pid)
             raise InsufficientStock.for_items([(pid, quantity, available)])
+    products_stock_changed(product_ids=list(lines), rose=False)
     return products
 
 
@@ -426,8 +428,10 @@ def order_set_status(
             details={"reference": locked.reference, "from": locked.status, "to": status},
         )
     if status == OrderStatus.CANCELLED:
-        for line in locked.lines.order_by("product_id"):
-            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+        returned = list(locked.lines.order_by("product_id").values_list("product_id", "quantity"))
+        for product_id, quantity in returned:
+            Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+        products_stock_changed(product_ids=[pid for pid, _ in returned], rose=True)
     previous = locked.status
     locked.status = status
     fields = ["status", "updated_at"]

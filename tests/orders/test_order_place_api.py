@@ -386,3 +386,13 @@ def test_guest_keys_are_kept_only_as_hashes(api_client, tea, django_capture_on_c
     assert key not in stored.key and stored.key.startswith("sha256:")
     # Whoever does not hold the key cannot get the order's token from the database.
     assert placed.json()["access_token"] not in str(IdempotencyKey.objects.values().get())
+
+
+def test_every_random_uuid_is_an_acceptable_guest_key():
+    import secrets
+
+    from orders.apis import _unguessable
+
+    assert all(_unguessable(str(uuid.uuid4())) for _ in range(20_000))
+    assert all(_unguessable(secrets.token_urlsafe(16)) for _ in range(20_000))
+    assert not _unguessable("00000000-0000-0000-0000-000000000000")
