@@ -3,12 +3,22 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
-from catalog.models import Category, Product
-from catalog.services import product_set_active, product_thumbnail_update
+from catalog.models import Category, Product, StockAdjustment
+from catalog.services import (
+    EDITABLE,
+    product_create,
+    product_set_active,
+    product_stock_adjust,
+    product_update,
+)
 from catalog.thumbnails import image_clean
 from catalog.validators import validate_image_upload
+from shop.admin_widgets import status_pill
+from shop.errors import DomainError
 
 
 class StockLevelFilter(admin.SimpleListFilter):
@@ -79,20 +89,27 @@ class ProductAdminForm(forms.ModelForm):
         ),
         help_text="JPEG, PNG, GIF or WebP. Stored without its metadata (camera, location).",
     )
+    # Stock is never a field of the form: new products get a first stock, existing ones are
+    # adjusted by a number of units with a reason (product_stock_adjust).
+    initial_stock = forms.IntegerField(
+        min_value=0, required=False, initial=0, label="Stock", help_text="Units on hand now."
+    )
+    adjust_by = forms.IntegerField(
+        required=False,
+        label="Adjust stock by",
+        help_text="Units received (e.g. 20) or taken away (e.g. -3); added to the stock as it "
+        "is when you save, so sales made meanwhile are kept.",
+    )
+    adjust_reason = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Reason",
+        help_text="e.g. Delivery from supplier, Damaged, Stock count.",
+    )
 
     class Meta:
         model = Product
-        fields = (
-            "name",
-            "slug",
-            "sku",
-            "category",
-            "description",
-            "price",
-            "stock",
-            "is_active",
-            "image",
-        )
+        fields = EDITABLE
 
     def clean_image(self):
         """Check a new upload from its header, then keep it re-encoded without metadata."""
@@ -101,6 +118,26 @@ class ProductAdminForm(forms.ModelForm):
             validate_image_upload(image)
             return image_clean(image=image)
         return image
+
+    def clean(self):
+        data = super().clean()
+        if data.get("adjust_by") and not (data.get("adjust_reason") or "").strip():
+            self.add_error("adjust_reason", "Say why the stock changes.")
+        if data.get("adjust_by") == 0:
+            self.add_error("adjust_by", "Adjust by at least one unit, or leave it empty.")
+        return data
+
+
+def stock_badge(product: Product) -> str:
+    """The stock, red when sold out and amber when at or below its low-stock threshold."""
+    threshold = product.low_stock_threshold
+    if threshold is None:
+        threshold = settings.SHOP_LOW_STOCK_THRESHOLD
+    if product.stock == 0:
+        return status_pill("#c62828", "sold out")
+    if product.stock <= threshold:
+        return status_pill("#b26b00", f"{product.stock} low")
+    return str(product.stock)
 
 
 @admin.register(Product)
@@ -111,26 +148,65 @@ class ProductAdmin(admin.ModelAdmin):
         "name",
         "category",
         "price",
-        "stock",
+        "stock_display",
         "is_active",
         "updated_at",
     )
     list_display_links = ("sku", "name")
-    list_editable = ("price", "stock", "is_active")
+    # Never stock: an absolute number typed over a page loaded before a sale loses that sale.
+    list_editable = ("price", "is_active")
     list_filter = ("category", "is_active", StockLevelFilter)
     list_select_related = ("category",)
     list_per_page = 50
     search_fields = ("name", "sku")
     prepopulated_fields = {"slug": ("name",)}
     form = ProductAdminForm
-    readonly_fields = ("image_preview", "created_at", "updated_at")
+    readonly_fields = ("stock", "stock_history", "image_preview", "created_at", "updated_at")
     actions = ("activate", "deactivate")
-    fieldsets = (
-        (None, {"fields": ("name", "slug", "sku", "category", "description")}),
-        ("Price and stock", {"fields": ("price", "stock", "is_active")}),
-        ("Image", {"fields": ("image", "image_preview")}),
-        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
-    )
+
+    def get_fieldsets(self, request, obj=None):
+        stock = (
+            ("stock", "adjust_by", "adjust_reason", "low_stock_threshold")
+            if obj
+            else ("initial_stock", "low_stock_threshold")
+        )
+        return (
+            (None, {"fields": ("name", "slug", "sku", "category", "description")}),
+            ("Price and stock", {"fields": ("price", *stock, "is_active")}),
+            ("Image", {"fields": ("image", "image_preview")}),
+            *((("Stock history", {"fields": ("stock_history",)}),) if obj else ()),
+            ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        )
+
+    @admin.display(description="last 30 adjustments, newest first")
+    def stock_history(self, product: Product) -> str:
+        adjustments = StockAdjustment.objects.filter(product=product).select_related("by")[:30]
+        if not adjustments:
+            return "No adjustments yet."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td style='text-align:right'>{}</td>"
+            "<td style='text-align:right'>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    date_format(timezone.localtime(a.created_at), "SHORT_DATETIME_FORMAT"),
+                    f"{a.delta:+d}",
+                    a.stock_after,
+                    a.reason,
+                    a.by.get_username() if a.by else "-",
+                )
+                for a in adjustments
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>When</th><th>Change</th><th>Stock after</th><th>Reason</th>"
+            "<th>By</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description="stock", ordering="stock")
+    def stock_display(self, product: Product) -> str:
+        return stock_badge(product)
 
     @admin.display(description="")
     def list_thumbnail(self, product: Product) -> str:
@@ -143,10 +219,35 @@ class ProductAdmin(admin.ModelAdmin):
         return _image_tag(product.thumbnail.url, settings.SHOP_THUMBNAIL_SIZE)
 
     def save_model(self, request, obj, form, change):
-        replaced = str(form.initial.get("image") or "") if change else ""
-        super().save_model(request, obj, form, change)
-        if "image" in form.changed_data:
-            product_thumbnail_update(product=obj, replaced_image=replaced)
+        """Save through the catalog services: the edited fields only, stock by adjustment."""
+        if not change:
+            data = form.cleaned_data
+            created = product_create(
+                **{name: data.get(name) for name in EDITABLE if name not in ("image",)},
+                stock=data.get("initial_stock") or 0,
+                image=data.get("image") or None,
+                by=request.user,
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
+            return
+        replaced = str(form.initial.get("image") or "")
+        product_update(product=obj, fields=form.changed_data, replaced_image=replaced)
+        delta = form.cleaned_data.get("adjust_by")
+        if delta:
+            try:
+                product_stock_adjust(
+                    product=obj,
+                    delta=delta,
+                    reason=form.cleaned_data["adjust_reason"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                self.message_user(request, f"Stock not adjusted: {error.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"Stock adjusted by {delta:+d}: now {obj.stock}.", messages.SUCCESS
+                )
 
     @admin.action(description="Show selected products in the shop", permissions=["change"])
     def activate(self, request, queryset):

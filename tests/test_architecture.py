@@ -68,7 +68,7 @@ def test_no_module_imports_itself_through_others(graph):
 def test_the_cycle_finder_finds_a_cycle(graph):
     graph.add_import(importer="catalog.models", imported="catalog.services")
     try:
-        assert ["catalog.models", "catalog.services"] in _cycles(graph)
+        assert any({"catalog.models", "catalog.services"} <= set(c) for c in _cycles(graph))
     finally:
         graph.remove_import(importer="catalog.models", imported="catalog.services")
 

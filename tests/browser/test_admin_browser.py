@@ -31,7 +31,7 @@ def _log_in(browser, live_server):
     assert "Run the shop" in browser.page_source
 
 
-def test_employee_edits_stock_in_the_list_and_hides_a_product(browser, live_server, tmp_path):
+def test_employee_edits_prices_adjusts_stock_and_hides_a_product(browser, live_server, tmp_path):
     category = CategoryFactory(name="Tea", slug="tea")
     product_create(
         sku="TEA-1",
@@ -50,11 +50,23 @@ def test_employee_edits_stock_in_the_list_and_hides_a_product(browser, live_serv
     browser.get(f"{live_server.url}/admin/catalog/product/")
     thumbnail = browser.find_element(By.CSS_SELECTOR, "#result_list img")
     assert browser.execute_script("return arguments[0].naturalWidth", thumbnail) > 0
-    stock = browser.find_element(By.CSS_SELECTOR, "input[name$='-stock'][value='3']")
-    stock.clear()
-    stock.send_keys("12")
+    assert not browser.find_elements(By.CSS_SELECTOR, "input[name$='-stock']")  # no absolutes
+    price = browser.find_element(By.CSS_SELECTOR, "input[name$='-price'][value='7.50']")
+    price.clear()
+    price.send_keys("8.25")
     _click_and_wait(browser, browser.find_element(By.NAME, "_save"))
     assert "successfully" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
+    assert str(Product.objects.get(sku="TEA-1").price) == "8.25"
+
+    sencha = Product.objects.get(sku="TEA-1")
+    browser.get(f"{live_server.url}/admin/catalog/product/{sencha.pk}/change/")
+    browser.find_element(By.NAME, "adjust_by").send_keys("9")
+    browser.find_element(By.NAME, "adjust_reason").send_keys("Delivery from supplier")
+    _click_and_wait(browser, browser.find_element(By.NAME, "_save"))
+    assert (
+        "Stock adjusted by +9: now 12."
+        in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
+    )
     assert Product.objects.get(sku="TEA-1").stock == 12
 
     assam = Product.objects.get(sku="TEA-2")

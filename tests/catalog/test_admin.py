@@ -67,30 +67,32 @@ def _list_edit_payload(products, **changes) -> dict:
     return data
 
 
-def test_list_edits_save_price_stock_and_active(admin_client):
-    first, second = ProductFactory(name="A"), ProductFactory(name="B")
+def test_list_edits_save_price_and_active_and_never_stock(admin_client):
+    first, second = ProductFactory(name="A", stock=10), ProductFactory(name="B")
+    # The page was loaded with stock 10; a customer buys 2 before the employee saves.
     payload = _list_edit_payload(
-        [first, second], **{"form-0-price": "19.99", "form-0-stock": "3", "form-1-is_active": ""}
+        [first, second], **{"form-0-price": "19.99", "form-0-stock": "10", "form-1-is_active": ""}
     )
     del payload["form-1-is_active"]
+    Product.objects.filter(pk=first.pk).update(stock=8)
 
     response = admin_client.post(CHANGELIST, payload)
 
     assert response.status_code == 302
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.price, first.stock, first.is_active) == (Decimal("19.99"), 3, True)
+    assert (first.price, first.stock, first.is_active) == (Decimal("19.99"), 8, True)
     assert second.is_active is False
 
 
-def test_list_edit_refuses_negative_stock_and_saves_nothing(admin_client):
+def test_list_edit_refuses_a_bad_price_and_saves_nothing(admin_client):
     first, second = ProductFactory(name="A", stock=4), ProductFactory(name="B", stock=4)
-    payload = _list_edit_payload([first, second], **{"form-0-stock": "-2", "form-1-price": "1.00"})
+    payload = _list_edit_payload([first, second], **{"form-0-price": "-2", "form-1-price": "1.00"})
 
     response = admin_client.post(CHANGELIST, payload)
 
     assert response.status_code == 200
-    assert response.context["cl"].formset.errors[0]["stock"]
+    assert response.context["cl"].formset.errors[0]["price"]
     assert list(Product.objects.order_by("name").values_list("stock", "price")) == [
         (4, Decimal("10.00")),
         (4, Decimal("10.00")),
@@ -149,10 +151,13 @@ def test_product_add_form_creates_a_product(admin_client):
             "category": category.id,
             "description": "",
             "price": "4.50",
-            "stock": "2",
+            "initial_stock": "2",
             "is_active": "on",
         },
     )
     assert response.status_code == 302
     product = Product.objects.get(sku="NEW-1")
     assert (product.price, product.stock, bool(product.thumbnail)) == (Decimal("4.50"), 2, False)
+    first = product.adjustments.get()
+    assert (first.delta, first.stock_after, first.reason) == (2, 2, "Initial stock")
+    assert first.by.username == "admin"

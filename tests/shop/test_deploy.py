@@ -30,6 +30,7 @@ def test_production_stage_is_quiet_uses_snapstart_and_keeps_secrets_out():
         "reports.schedules.send_daily_report",
         "reports.schedules.purge_reports",
         "payments.schedules.expire_unpaid_orders",
+        "catalog.schedules.low_stock_digest",
     }
     secrets = production["aws_environment_variables"]
     names = ("SECRET_KEY", "DATABASE_URL", "COGNITO_USER_POOL", "STRIPE_SECRET_KEY")
