@@ -64,3 +64,23 @@ class User(AbstractUser):
     @property
     def is_customer(self) -> bool:
         return self.cognito_sub is not None
+
+    def __str__(self) -> str:
+        # Customers' usernames are cognito-<uuid>: name them as people do.
+        if self.is_customer:
+            return self.get_full_name() or self.email or self.username
+        return self.username
+
+
+class CustomerManager(UserManager):
+    def get_queryset(self) -> models.QuerySet["User"]:
+        return super().get_queryset().filter(cognito_sub__isnull=False)
+
+
+class Customer(User):
+    """The people who buy: Cognito sign-ins, kept apart from the employees in the admin."""
+
+    objects: ClassVar[UserManager] = CustomerManager()
+
+    class Meta:
+        proxy = True
