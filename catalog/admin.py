@@ -2,7 +2,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -29,19 +30,20 @@ class StockLevelFilter(admin.SimpleListFilter):
         low = settings.SHOP_LOW_STOCK_THRESHOLD
         return [
             ("out", "Out of stock"),
-            ("low", f"Low (1 to {low})"),
-            ("in", f"In stock (over {low})"),
+            ("low", f"Low (1 to its threshold, default {low})"),
+            ("in", "In stock (over its threshold)"),
         ]
 
     def queryset(self, request, queryset):
-        low = settings.SHOP_LOW_STOCK_THRESHOLD
+        # Each product's own threshold, or the shop's.
+        low = Coalesce("low_stock_threshold", Value(settings.SHOP_LOW_STOCK_THRESHOLD))
         match self.value():
             case "out":
                 return queryset.filter(stock=0)
             case "low":
-                return queryset.filter(stock__gte=1, stock__lte=low)
+                return queryset.alias(low=low).filter(stock__gte=1, stock__lte=F("low"))
             case "in":
-                return queryset.filter(stock__gt=low)
+                return queryset.alias(low=low).filter(stock__gt=F("low"))
         return queryset
 
 

@@ -1,0 +1,161 @@
+"""The admin's front page: the day at a glance, each figure a link to the list behind it.
+
+Every figure is computed by the database, in a fixed number of queries whatever the
+number of orders or products (a test counts them). Each panel is shown only to employees
+who may see the list it comes from.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count, F, Min, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog.models import Product
+from orders.models import Order, OrderStatus
+from reports.models import Report
+from shop.models import User
+
+TO_SHIP_LISTED = 8
+LOW_STOCK_LISTED = 8
+REPORTS_LISTED = 5
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    orders: int
+    revenue: Decimal
+    before_orders: int
+    before_revenue: Decimal
+    before_label: str
+    link: str
+
+    @property
+    def change(self) -> str:
+        """Revenue against the period before, as a signed percentage ('' when none before)."""
+        if not self.before_revenue:
+            return ""
+        return f"{(self.revenue - self.before_revenue) / self.before_revenue * 100:+.0f}%"
+
+
+@dataclass
+class Dashboard:
+    figures: list[Figure] = field(default_factory=list)
+    to_ship: list[Order] = field(default_factory=list)
+    to_ship_count: int = 0
+    to_ship_link: str = ""
+    unpaid_count: int = 0
+    unpaid_oldest: datetime | None = None
+    unpaid_link: str = ""
+    low_stock: list[Product] = field(default_factory=list)
+    low_count: int = 0
+    sold_out_count: int = 0
+    low_link: str = ""
+    sold_out_link: str = ""
+    reports: list[Report] = field(default_factory=list)
+    reports_link: str = ""
+    currency: str = ""
+    shows_orders: bool = False
+    shows_stock: bool = False
+    shows_reports: bool = False
+
+
+def _link(name: str, **query: Any) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _midnight(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _order_figures() -> list[Figure]:
+    """Today against yesterday, the last 7 days against the 7 before: one query."""
+    today = timezone.localdate()
+    bounds = {
+        "today": (_midnight(today), _midnight(today + timedelta(days=1))),
+        "yesterday": (_midnight(today - timedelta(days=1)), _midnight(today)),
+        "week": (_midnight(today - timedelta(days=6)), _midnight(today + timedelta(days=1))),
+        "week_before": (
+            _midnight(today - timedelta(days=13)),
+            _midnight(today - timedelta(days=6)),
+        ),
+    }
+    kept = ~Q(status=OrderStatus.CANCELLED)
+    aggregates: dict[str, Any] = {}
+    for name, (start, end) in bounds.items():
+        period = Q(created_at__gte=start, created_at__lt=end) & kept
+        aggregates[f"{name}_n"] = Count("id", filter=period)
+        aggregates[f"{name}_r"] = Coalesce(Sum("total", filter=period), Value(Decimal("0")))
+    row = Order.objects.filter(created_at__gte=bounds["week_before"][0]).aggregate(**aggregates)
+    changelist = "admin:orders_order_changelist"
+    return [
+        Figure(
+            "Today",
+            row["today_n"],
+            row["today_r"],
+            row["yesterday_n"],
+            row["yesterday_r"],
+            "yesterday",
+            _link(changelist, created_at__gte=str(today)),
+        ),
+        Figure(
+            "Last 7 days",
+            row["week_n"],
+            row["week_r"],
+            row["week_before_n"],
+            row["week_before_r"],
+            "the 7 days before",
+            _link(changelist, created_at__gte=str(today - timedelta(days=6))),
+        ),
+    ]
+
+
+def dashboard_for(*, user: User) -> Dashboard:
+    """The panels this employee may see, filled."""
+    board = Dashboard(currency=settings.SHOP_CURRENCY)
+    changelist = "admin:orders_order_changelist"
+    if user.has_perm("orders.view_order"):
+        board.shows_orders = True
+        board.figures = _order_figures()
+        paid = Order.objects.filter(status=OrderStatus.PAID)
+        board.to_ship = list(
+            paid.order_by("created_at", "id").only(
+                "reference", "customer_name", "total", "currency", "created_at"
+            )[:TO_SHIP_LISTED]
+        )
+        board.to_ship_count = paid.count()
+        board.to_ship_link = _link(changelist, status__exact=OrderStatus.PAID, o="-7")
+        unpaid = Order.objects.filter(status=OrderStatus.PLACED).aggregate(
+            n=Count("id"), oldest=Min("created_at")
+        )
+        board.unpaid_count, board.unpaid_oldest = unpaid["n"], unpaid["oldest"]
+        board.unpaid_link = _link(changelist, status__exact=OrderStatus.PLACED)
+    if user.has_perm("catalog.view_product"):
+        board.shows_stock = True
+        products = Product.objects.filter(is_active=True).annotate(
+            threshold=Coalesce("low_stock_threshold", Value(settings.SHOP_LOW_STOCK_THRESHOLD))
+        )
+        counts = products.aggregate(
+            low=Count("id", filter=Q(stock__gt=0, stock__lte=F("threshold"))),
+            out=Count("id", filter=Q(stock=0)),
+        )
+        board.low_count, board.sold_out_count = counts["low"], counts["out"]
+        board.low_stock = list(
+            products.filter(stock__lte=F("threshold")).order_by("stock", "name")[:LOW_STOCK_LISTED]
+        )
+        product_list = "admin:catalog_product_changelist"
+        board.low_link = _link(product_list, stock_level="low", is_active__exact=1)
+        board.sold_out_link = _link(product_list, stock_level="out", is_active__exact=1)
+    if user.has_perm("reports.view_report"):
+        board.shows_reports = True
+        board.reports = list(Report.objects.order_by("-created_at")[:REPORTS_LISTED])
+        board.reports_link = _link("admin:reports_report_changelist")
+    return board

@@ -1,0 +1,96 @@
+"""The admin's front page: the day's figures, what to ship, what runs out, latest reports."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from orders.models import OrderStatus
+from tests.factories import (
+    OrderFactory,
+    ProductFactory,
+    ReportFactory,
+    StaffFactory,
+    shop_time,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop_day(settings):
+    settings.SHOP_LOW_STOCK_THRESHOLD = 5
+    # Fixed hours of the shop's days, whatever the time the test runs at.
+    today = timezone.localdate()
+    mug = ProductFactory(name="Mug", price=Decimal("10.00"), stock=50)
+    OrderFactory(lines=[(mug, 1)], status=OrderStatus.PAID, placed_at=shop_time(today, 9))
+    OrderFactory(lines=[(mug, 2)], status=OrderStatus.PLACED, placed_at=shop_time(today, 10))
+    OrderFactory(lines=[(mug, 9)], status=OrderStatus.CANCELLED, placed_at=shop_time(today, 11))
+    yesterday, nine_days_ago = today - timedelta(days=1), today - timedelta(days=9)
+    OrderFactory(lines=[(mug, 4)], status=OrderStatus.SHIPPED, placed_at=shop_time(yesterday))
+    OrderFactory(lines=[(mug, 5)], status=OrderStatus.PAID, placed_at=shop_time(nine_days_ago))
+    ProductFactory(name="Teapot", stock=0)
+    ProductFactory(name="Cup", stock=3)
+    ProductFactory(name="Kettle", stock=8, low_stock_threshold=10)
+    ReportFactory()
+
+
+def _board(client):
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_front_page_shows_the_day_and_keeps_the_app_list(admin_client, shop_day):
+    page = _board(admin_client)
+    assert 'id="shop-dashboard"' in page
+    today = page.split("<h2>Today</h2>", 1)[1]
+    # Today: 10 + 20 (the cancelled 90 not counted); yesterday: 40.
+    assert "30.00 EUR" in today.split("</section>")[0]
+    assert "2 orders" in today.split("</section>")[0] and "-25%" in today.split("</section>")[0]
+    week = page.split("<h2>Last 7 days</h2>", 1)[1].split("</section>")[0]
+    assert "70.00 EUR" in week and "the 7 days before: 50.00 EUR" in week
+    to_ship = page.split("<h2>To ship</h2>", 1)[1].split("</section>")[0]
+    assert ">2</a>" in to_ship and "status__exact=paid" in to_ship
+    unpaid = page.split("<h2>Awaiting payment</h2>", 1)[1].split("</section>")[0]
+    assert ">1</a>" in unpaid
+    stock = page.split("<h2>Stock</h2>", 1)[1].split("</section>")[0]
+    assert "Teapot" in stock and "Cup" in stock and "Kettle" in stock and "Mug" not in stock
+    assert "stock_level=out" in stock and "stock_level=low" in stock
+    assert "Latest reports" in page
+    assert "Everything" in page and "/admin/orders/order/" in page  # the app list stays
+
+
+def test_the_figures_cost_a_fixed_number_of_queries(
+    admin_client, shop_day, django_assert_max_num_queries
+):
+    _board(admin_client)  # warm the session and permissions
+    with django_assert_max_num_queries(16):
+        _board(admin_client)
+    for _ in range(20):
+        OrderFactory(lines=[(ProductFactory(stock=5), 1)], status=OrderStatus.PAID)
+    with django_assert_max_num_queries(16):
+        _board(admin_client)
+
+
+def test_each_panel_only_for_those_who_may_see_its_list(client, shop_day):
+    clerk = StaffFactory()
+    clerk.groups.add(Group.objects.get(name="Catalog managers"))
+    client.force_login(clerk)
+    page = _board(client)
+    assert "<h2>Stock</h2>" in page
+    assert "<h2>Today</h2>" not in page and "To ship" not in page and "Latest reports" not in page
+
+    picker = StaffFactory()
+    picker.groups.add(Group.objects.get(name="Order managers"))
+    client.force_login(picker)
+    page = _board(client)
+    assert "<h2>Today</h2>" in page and "To ship" in page and "<h2>Stock</h2>" not in page
+
+
+def test_the_low_stock_filter_follows_each_products_threshold(admin_client, shop_day):
+    response = admin_client.get("/admin/catalog/product/", {"stock_level": "low"})
+    names = sorted(p.name for p in response.context["cl"].result_list)
+    assert names == ["Cup", "Kettle"]
