@@ -152,7 +152,6 @@ class ProductAdmin(admin.ModelAdmin):
         "price",
         "stock_display",
         "is_active",
-        "updated_at",
     )
     list_display_links = ("sku", "name")
     # Never stock: an absolute number typed over a page loaded before a sale loses that sale.

@@ -77,11 +77,12 @@ def _midnight(day) -> datetime:
 
 
 def _order_figures() -> list[Figure]:
-    """Today against yesterday, the last 7 days against the 7 before: one query."""
+    """Today so far against yesterday by this time, the last 7 days against the 7 before."""
     today = timezone.localdate()
+    now = timezone.now()
     bounds = {
         "today": (_midnight(today), _midnight(today + timedelta(days=1))),
-        "yesterday": (_midnight(today - timedelta(days=1)), _midnight(today)),
+        "yesterday": (_midnight(today - timedelta(days=1)), now - timedelta(days=1)),
         "week": (_midnight(today - timedelta(days=6)), _midnight(today + timedelta(days=1))),
         "week_before": (
             _midnight(today - timedelta(days=13)),
@@ -103,7 +104,7 @@ def _order_figures() -> list[Figure]:
             row["today_r"],
             row["yesterday_n"],
             row["yesterday_r"],
-            "yesterday",
+            "yesterday by this time",
             _link(changelist, created_at__gte=str(today)),
         ),
         Figure(

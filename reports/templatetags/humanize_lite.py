@@ -1,8 +1,10 @@
 """Small filters for the dashboard."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -11,3 +13,16 @@ register = template.Library()
 def money(value: Decimal | None) -> str:
     """1234.5 -> 1,234.50"""
     return f"{(value or Decimal('0')):,.2f}"
+
+
+@register.filter
+def age(moment: datetime | None) -> str:
+    """How long ago, in its largest unit only: 45 min, 5 h, 3 d."""
+    if moment is None:
+        return ""
+    seconds = max(0, int((timezone.now() - moment).total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} d"

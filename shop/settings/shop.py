@@ -35,6 +35,8 @@ SHOP_ORDER_THROTTLE_ANON = env.str("SHOP_ORDER_THROTTLE_ANON", default="30/min")
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 LOCAL_BASE_URL = env.str("LOCAL_BASE_URL", default="http://127.0.0.1:8000")
+# The customers' storefront (the SPA), for the admin's "View site" link; empty hides it.
+SHOP_STOREFRONT_URL = env.str("SHOP_STOREFRONT_URL", default="")
 
 # Reports
 # Where links in emails point: the app itself (API Gateway or custom domain in production).

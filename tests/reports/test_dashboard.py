@@ -29,7 +29,8 @@ def shop_day(settings):
     OrderFactory(lines=[(mug, 2)], status=OrderStatus.PLACED, placed_at=shop_time(today, 10))
     OrderFactory(lines=[(mug, 9)], status=OrderStatus.CANCELLED, placed_at=shop_time(today, 11))
     yesterday, nine_days_ago = today - timedelta(days=1), today - timedelta(days=9)
-    OrderFactory(lines=[(mug, 4)], status=OrderStatus.SHIPPED, placed_at=shop_time(yesterday))
+    # Just after midnight: always before "yesterday by this time".
+    OrderFactory(lines=[(mug, 4)], status=OrderStatus.SHIPPED, placed_at=shop_time(yesterday, 0))
     OrderFactory(lines=[(mug, 5)], status=OrderStatus.PAID, placed_at=shop_time(nine_days_ago))
     ProductFactory(name="Teapot", stock=0)
     ProductFactory(name="Cup", stock=3)

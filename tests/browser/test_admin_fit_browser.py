@@ -1,0 +1,118 @@
+"""The employees' lists fit the screens they use: 1280x800 and 1440x900, no sideways scroll."""
+
+from decimal import Decimal
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from catalog.services import product_create
+from orders.models import OrderStatus
+from reports.models import Report, ReportStatus
+from shop.models import User
+from tests.factories import (
+    CategoryFactory,
+    OrderFactory,
+    ProductFactory,
+    ReportFactory,
+    StaffFactory,
+    SuperuserFactory,
+)
+from tests.images import image_upload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LISTS = [
+    "/admin/catalog/product/",
+    "/admin/orders/order/",
+    "/admin/reports/report/",
+    "/admin/shop/user/",
+    "/admin/shop/customer/",
+]
+MEASURE = """
+const table = document.querySelector('#result_list');
+const box = document.querySelector('#changelist .results');
+return {
+  table: table ? table.getBoundingClientRect().width : null,
+  box: box ? box.clientWidth : null,
+  page: document.documentElement.scrollWidth,
+  window: document.documentElement.clientWidth,
+};
+"""
+
+
+def _a_busy_shop():
+    """Long names, long addresses, long errors: what makes columns wide."""
+    category = CategoryFactory(name="Speciality coffee and tea from small farms")
+    product_create(
+        sku="COF-ETHIOPIA-YIRGACHEFFE-001",
+        name="Ethiopia Yirgacheffe Kochere washed heirloom, light roast, 1 kg bag",
+        slug="ethiopia",
+        category=category,
+        price=Decimal("1234.50"),
+        stock=3,
+        image=image_upload(),
+    )
+    mug = ProductFactory(name="Mug", stock=500)
+    customer = User.objects.create(
+        username="cognito-5f0c6f0e-1a2b-4c3d-8e9f-0a1b2c3d4e5f",
+        cognito_sub="5f0c6f0e-1a2b-4c3d-8e9f-0a1b2c3d4e5f",
+        first_name="Maximiliana Josefina",
+        last_name="Vandenberghe-Oosterhuis",
+        email="maximiliana.vandenberghe-oosterhuis@a-very-long-domain-name.example",
+    )
+    for status in OrderStatus.values:
+        OrderFactory(
+            lines=[(mug, 12)],
+            status=status,
+            customer_name="Maximiliana Josefina Vandenberghe-Oosterhuis",
+            email="maximiliana.vandenberghe-oosterhuis@a-very-long-domain-name.example",
+            user=customer,
+        )
+    report = ReportFactory(extra_recipients=["controller@example.com"])
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.FAILED,
+        error="OperationalError: " + "the database server closed the connection " * 10,
+    )
+    StaffFactory(
+        username="a.very.long.staff.username.for.testing",
+        first_name="Bartholomew",
+        last_name="Featherstonehaugh-Cholmondeley",
+        email="bartholomew.featherstonehaugh@example.com",
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (1440, 900)])
+def test_every_list_fits_without_sideways_scrolling(browser, live_server, width, height):
+    _a_busy_shop()
+    SuperuserFactory(username="boss", password="correct horse battery")
+    browser.set_window_size(width, height)
+    try:
+        browser.get(f"{live_server.url}/admin/login/")
+        browser.find_element(By.NAME, "username").send_keys("boss")
+        browser.find_element(By.NAME, "password").send_keys("correct horse battery")
+        page = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+        WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+
+        measured = {}
+        for path in LISTS:
+            browser.get(f"{live_server.url}{path}")
+            measured[path] = browser.execute_script(MEASURE)
+            assert measured[path]["table"], (path, "no rows listed")
+        overflowing = {
+            path: m
+            for path, m in measured.items()
+            if m["table"] > m["box"] + 1 or m["page"] > m["window"] + 1
+        }
+        assert overflowing == {}, overflowing
+
+        browser.get(f"{live_server.url}/admin/")
+        front = browser.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert front[0] <= front[1] + 1
+        assert browser.find_element(By.ID, "shop-dashboard").is_displayed()
+    finally:
+        browser.set_window_size(1400, 1000)
