@@ -200,6 +200,8 @@ class OrderAdmin(admin.ModelAdmin):
                         tracking_number=tracking_number,
                     )
                 done.append(order.reference)
+                # The order's History page lists status moves like any other change.
+                self.log_change(request, order, f"Status: {to_status}. {note}".strip())
             except DomainError as error:
                 refused.append(f"{order.reference}: {error.message}")
         if done:

@@ -191,3 +191,21 @@ def test_status_buttons_need_the_change_permission(client, product):
     assert response.status_code == 403
     order.refresh_from_db()
     assert order.status == "placed"
+
+
+def test_status_and_payment_come_first_and_moves_show_in_history(admin_client):
+    from tests.factories import OrderFactory
+
+    order = OrderFactory(lines=[(ProductFactory(stock=5), 1)])
+    url = f"/admin/orders/order/{order.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    actions = page.index('id="order-actions"')
+    assert actions < page.index("Customer name")  # above the order's fields
+    assert "Payment: none started" in page[actions:]
+    assert page.index('name="_set_status"') < page.index("Customer name")
+
+    admin_client.post(url, {"_set_status": "paid", "_note": "bank transfer"})
+    admin_client.post(url, {"_set_status": "shipped", "_tracking_number": "PN1"})
+
+    history = admin_client.get(f"/admin/orders/order/{order.pk}/history/").content.decode()
+    assert "Status: paid. bank transfer" in history and "Status: shipped." in history
