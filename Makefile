@@ -48,6 +48,7 @@ bench: install  ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL names the server
 	$(BIN)/python bench/checkout.py
 	$(BIN)/python bench/auth.py
 	$(BIN)/python bench/payments.py
+	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/cold_start.py
 

@@ -74,7 +74,12 @@ class Order(models.Model):
                 name="orders_order_amounts_non_negative",
             ),
         ]
-        indexes = [models.Index(fields=["user", "-created_at"], name="orders_order_user_idx")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="orders_order_user_idx"),
+            # The dashboard's queues (paid: to ship, placed: awaiting payment), oldest first,
+            # and the expiry job's scan of unpaid orders.
+            models.Index(fields=["status", "created_at"], name="orders_order_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
