@@ -64,3 +64,16 @@ def test_the_customer_list_costs_a_fixed_number_of_queries(
     assert Order.objects.count() == 0
     with django_assert_max_num_queries(8):
         admin_client.get("/admin/shop/customer/")
+
+
+def test_order_managers_see_customers_and_payments_but_change_neither(client):
+    from django.contrib.auth.models import Group
+
+    manager = StaffFactory()
+    manager.groups.add(Group.objects.get(name="Order managers"))
+    client.force_login(manager)
+    assert client.get("/admin/shop/customer/").status_code == 200
+    assert client.get("/admin/payments/payment/").status_code == 200
+    assert client.get("/admin/shop/user/").status_code == 403  # staff accounts: not theirs
+    assert not manager.has_perm("shop.change_customer")
+    assert not manager.has_perm("payments.change_payment")
