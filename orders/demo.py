@@ -12,6 +12,7 @@ from catalog.models import Product
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.services import REFERENCE_ALPHABET
 from orders.tokens import token_hash, token_new
+from shop.models import User
 
 DEMO_EMAIL_DOMAIN = "customers.example"
 FIRST_NAMES = [
@@ -68,11 +69,32 @@ CITIES = [
 LIFECYCLE = [OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
 
 
-def _status_path(age_days: int, rng: random.Random) -> list[str]:
+def _status_path(age: timedelta, rng: random.Random) -> list[str]:
     if rng.random() < 0.06:
         return [OrderStatus.PLACED, OrderStatus.CANCELLED]
-    steps = min(3, age_days // 2 + rng.randrange(0, 2))
+    steps = min(3, age.days // 2 + rng.randrange(0, 2))
+    # Unpaid orders only within the payment window: older ones were paid or expired.
+    if age > timedelta(minutes=settings.SHOP_PAYMENT_WINDOW_MINUTES):
+        steps = max(steps, 1)
     return [OrderStatus.PLACED, *LIFECYCLE[:steps]]
+
+
+def _demo_customers(rng: random.Random) -> list[User]:
+    """A dozen signed-in customers (as Cognito would have made them)."""
+    customers = []
+    for n in range(12):
+        first, last = FIRST_NAMES[n], rng.choice(LAST_NAMES)
+        customer, _ = User.objects.get_or_create(
+            cognito_sub=f"demo-{n:04d}",
+            defaults={
+                "username": f"cognito-demo-{n:04d}",
+                "first_name": first,
+                "last_name": last,
+                "email": f"{first}.{last}@{DEMO_EMAIL_DOMAIN}".lower(),
+            },
+        )
+        customers.append(customer)
+    return customers
 
 
 def seed_orders(count: int = 3000) -> str:
@@ -84,10 +106,14 @@ def seed_orders(count: int = 3000) -> str:
         return "orders: no products, no history"
     rng = random.Random(90)
     now = timezone.now()
+    customers = _demo_customers(rng)
     orders, lines_of, paths = [], [], []
-    for _ in range(count):
-        # More orders recently: the shop is growing.
+    for n in range(count):
+        # More orders recently: the shop is growing. The first few are minutes old and
+        # still awaiting payment, as a shop always has some.
         age = timedelta(days=90 * rng.random() ** 1.3, seconds=rng.randrange(86400))
+        if n < 8:
+            age = timedelta(minutes=rng.randrange(1, settings.SHOP_PAYMENT_WINDOW_MINUTES))
         placed_at = now - age
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         city, postal_code, country = rng.choice(CITIES)
@@ -104,13 +130,18 @@ def seed_orders(count: int = 3000) -> str:
             for product in chosen
         ]
         subtotal = sum((line.line_total for line in lines), Decimal("0.00"))
-        path = _status_path(age.days, rng)
+        path = [OrderStatus.PLACED] if n < 8 else _status_path(age, rng)
+        # A third of the orders were placed by signed-in customers.
+        customer = rng.choice(customers) if rng.random() < 0.33 else None
         reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(10))
         orders.append(
             Order(
                 reference=f"{reference[:5]}-{reference[5:]}",
-                customer_name=f"{first} {last}",
-                email=f"{first}.{last}{rng.randrange(100)}@{DEMO_EMAIL_DOMAIN}".lower(),
+                user=customer,
+                customer_name=customer.get_full_name() if customer else f"{first} {last}",
+                email=customer.email
+                if customer
+                else f"{first}.{last}{rng.randrange(100)}@{DEMO_EMAIL_DOMAIN}".lower(),
                 shipping_line1=f"{rng.choice(LAST_NAMES)}veien {rng.randrange(1, 120)}",
                 shipping_city=city,
                 shipping_postal_code=postal_code,
@@ -120,7 +151,7 @@ def seed_orders(count: int = 3000) -> str:
                 shipping=settings.SHOP_SHIPPING_FEE,
                 total=subtotal + settings.SHOP_SHIPPING_FEE,
                 currency=settings.SHOP_CURRENCY,
-                access_token_hash=token_hash(token_new()),
+                access_token_hash="" if customer else token_hash(token_new()),
                 created_at=placed_at,
             )
         )
