@@ -145,7 +145,7 @@ def _stock_take(lines: dict[int, int]) -> dict[int, Product]:
         product.pk: product
         for product in Product.objects.select_for_update()
         .filter(pk__in=lines)
-        .only("pk", "sku", "name", "price", "stock", "is_active")
+        .only("pk", "sku", "name", "slug", "thumbnail", "price", "stock", "is_active")
         .order_by("pk")
     }
     unavailable = [pid for pid in lines if pid not in products or not products[pid].is_active]
@@ -338,6 +338,17 @@ def order_place_for_customer(
     )
 
 
+def _prefetched_set(order: Order, **related: list[Any]) -> None:
+    """Fill the order's prefetch cache with rows just written, as prefetch_related would."""
+    cache = {}
+    for name, rows in related.items():
+        queryset = getattr(order, name).all()
+        queryset._result_cache = rows
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    order._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+
+
 @transaction.atomic
 def _order_create(
     *,
@@ -392,9 +403,13 @@ def _order_create(
     for line in order_lines:
         line.order = order
     OrderLine.objects.bulk_create(order_lines)
-    OrderStatusChange.objects.create(
+    placed = OrderStatusChange.objects.create(
         order=order, from_status="", to_status=OrderStatus.PLACED, changed_by=user
     )
+    # The answer to the checkout renders these: hand them over instead of reading them back.
+    for line in order_lines:
+        line.product = products[line.product_id]
+    _prefetched_set(order, lines=order_lines, status_changes=[placed])
     if idempotency_key:
         IdempotencyKey.objects.create(
             scope=scope,

@@ -5,6 +5,7 @@ import pytest
 
 from orders.models import IdempotencyKey, Order, OrderLine, OrderStatusChange
 from orders.tokens import token_hash
+from tests.factories import ProductFactory
 from tests.orders.bodies import order_body
 
 pytestmark = pytest.mark.django_db
@@ -396,3 +397,18 @@ def test_every_random_uuid_is_an_acceptable_guest_key():
     assert all(_unguessable(str(uuid.uuid4())) for _ in range(20_000))
     assert all(_unguessable(secrets.token_urlsafe(16)) for _ in range(20_000))
     assert not _unguessable("00000000-0000-0000-0000-000000000000")
+
+
+@pytest.mark.parametrize("lines", [1, 4])
+def test_a_checkout_costs_a_fixed_few_queries_plus_one_per_line(
+    api_client, lines, django_assert_max_num_queries
+):
+    products = [ProductFactory(stock=50) for _ in range(lines)]
+    body = order_body(*((p.pk, 1) for p in products))
+    # Lock and read the products, take each one's stock (the one query a line), check low
+    # stock, write order, lines
+    # and history (savepoint in, savepoint out): the answer is drawn from what was written.
+    with django_assert_max_num_queries(9 + lines):
+        response = api_client.post("/api/v1/orders/", body, format="json")
+    assert response.status_code == 201
+    assert [line["slug"] for line in response.json()["lines"]] == [p.slug for p in products]
