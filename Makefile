@@ -27,6 +27,8 @@ run: install  ## Run the shop locally: SQLite, files under var/, demo data, a pr
 	@echo "Customer sign-in (local Cognito stand-in, any email is a customer):"
 	@echo "  curl -X POST http://$(HOST):$(PORT)/local-cognito/local-pool/token -d email=ann@example.com"
 	@echo "  then send: Authorization: Bearer <id_token>"
+	@echo "Payments (local provider, no Stripe account): POST /api/v1/orders/<reference>/payment/,"
+	@echo "  then: curl -X POST http://$(HOST):$(PORT)/local-payments/<payment_intent>/pay"
 	LOCAL_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install  ## Run the whole test suite (PostgreSQL too when DATABASE_URL is set).

@@ -198,6 +198,13 @@ def main(package: str) -> dict[str, Any]:
 
     SESBackend(aws_access_key="x", aws_secret_key="x", aws_region_name="eu-north-1").open()
     results["AWS clients (s3, ses, sesv2, lambda, sns, sts, dynamodb, sso)"] = "built"
+
+    # Stripe's services the shop calls load without the typing-only parameter modules.
+    import stripe
+
+    client = stripe.StripeClient("sk_test_smoke")
+    services = [type(client.v1.payment_intents).__name__, type(client.v1.refunds).__name__]
+    results["Stripe services"] = ", ".join(services)
     return results
 
 
