@@ -11,9 +11,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orders.apis import OrderOutputSerializer, OrderPlacementAnonThrottle
 from orders.selectors import order_get_for_viewer
 from payments.errors import InvalidWebhook
-from payments.services import payment_start, payment_window_end, webhook_receive
+from payments.services import order_cancel, payment_start, payment_window_end, webhook_receive
 from shop.api.errors import error_body
 from shop.api.schema import error_responses
 
@@ -71,6 +72,53 @@ class OrderPaymentApi(APIView):
             PaymentOutputSerializer(payment).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class OrderCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class OrderCancelApi(APIView):
+    throttle_classes = [OrderPlacementAnonThrottle]
+
+    @extend_schema(
+        request=OrderCancelInputSerializer,
+        parameters=[
+            OpenApiParameter(
+                "X-Order-Token",
+                str,
+                OpenApiParameter.HEADER,
+                description="Guests: the order's access token. Owners need none.",
+            )
+        ],
+        responses={
+            200: OrderOutputSerializer,
+            **error_responses(
+                e404="No such order, or not yours.",
+                e409="Shipped or already cancelled (invalid_status_transition), or a payment "
+                "has just arrived (payment_arrived: ask again in a moment).",
+            ),
+        },
+        description="Cancel an order before it ships. Its stock comes back; what was paid is "
+        "refunded in full.",
+    )
+    def post(self, request, reference: str):
+        order = order_get_for_viewer(
+            reference=reference, user=request.user, token=request.headers.get("X-Order-Token")
+        )
+        serializer = OrderCancelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data["reason"].strip()
+        note = f"Cancelled by the customer. {reason}".strip()
+        order_cancel(
+            order=order,
+            by=request.user if request.user.is_authenticated else None,
+            note=note,
+        )
+        fresh = order_get_for_viewer(
+            reference=reference, user=request.user, token=request.headers.get("X-Order-Token")
+        )
+        return Response(OrderOutputSerializer(fresh, context={"request": request}).data)
 
 
 @csrf_exempt  # signed by Stripe instead
