@@ -2,13 +2,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from catalog.models import Category, Product, StockAdjustment
+from catalog.selectors import low_stock_threshold
 from catalog.services import (
     EDITABLE,
     product_create,
@@ -35,8 +35,7 @@ class StockLevelFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        # Each product's own threshold, or the shop's.
-        low = Coalesce("low_stock_threshold", Value(settings.SHOP_LOW_STOCK_THRESHOLD))
+        low = low_stock_threshold()  # each product's own, or the shop's
         match self.value():
             case "out":
                 return queryset.filter(stock=0)
@@ -132,12 +131,9 @@ class ProductAdminForm(forms.ModelForm):
 
 def stock_badge(product: Product) -> str:
     """The stock, red when sold out and amber when at or below its low-stock threshold."""
-    threshold = product.low_stock_threshold
-    if threshold is None:
-        threshold = settings.SHOP_LOW_STOCK_THRESHOLD
     if product.stock == 0:
         return status_pill("#c62828", "sold out")
-    if product.stock <= threshold:
+    if product.stock <= product.low_stock_limit:
         return status_pill("#b26b00", f"{product.stock} low")
     return str(product.stock)
 

@@ -3,12 +3,11 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from catalog.models import Product
+from catalog.selectors import low_stock_threshold, product_list_low_stock
 
 MANAGERS_GROUP = "Catalog managers"
 
@@ -26,12 +25,13 @@ def catalog_managers() -> list[str]:
 
 
 def _products(ids: list[int] | None) -> list[Product]:
-    products = Product.objects.annotate(
-        threshold=Coalesce("low_stock_threshold", Value(settings.SHOP_LOW_STOCK_THRESHOLD))
-    ).order_by("stock", "name")
-    if ids is not None:
-        return list(products.filter(pk__in=ids))
-    return list(products.filter(is_active=True, stock__lte=F("threshold")))
+    if ids is None:
+        return list(product_list_low_stock())
+    return list(
+        Product.objects.filter(pk__in=ids)
+        .annotate(threshold=low_stock_threshold())
+        .order_by("stock", "name")
+    )
 
 
 def low_stock_email_send(*, product_ids: list[int] | None = None) -> int:

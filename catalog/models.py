@@ -86,6 +86,13 @@ class Product(models.Model):
     def in_stock(self) -> bool:
         return self.stock > 0
 
+    @property
+    def low_stock_limit(self) -> int:
+        """Its own low-stock threshold, or the shop's (catalog.selectors.low_stock_threshold)."""
+        if self.low_stock_threshold is None:
+            return settings.SHOP_LOW_STOCK_THRESHOLD
+        return self.low_stock_threshold
+
 
 class StockAdjustment(models.Model):
     """An employee's change of stock: received, written off, counted. Never an absolute value."""

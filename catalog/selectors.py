@@ -2,8 +2,10 @@
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from catalog.errors import ProductNotFound
 from catalog.filters import ProductFilter
@@ -29,6 +31,21 @@ def product_get(*, slug: str | None = None, pk: int | None = None) -> Product:
         return Product.objects.select_related("category").get(**lookup, is_active=True)
     except Product.DoesNotExist:
         raise ProductNotFound() from None
+
+
+def low_stock_threshold() -> Coalesce:
+    """Each product's low-stock threshold, or the shop's default: an expression to annotate."""
+    return Coalesce("low_stock_threshold", Value(settings.SHOP_LOW_STOCK_THRESHOLD))
+
+
+def product_list_low_stock() -> QuerySet[Product]:
+    """Active products at or below their threshold (sold out included), fewest first."""
+    return (
+        Product.objects.filter(is_active=True)
+        .annotate(threshold=low_stock_threshold())
+        .filter(stock__lte=F("threshold"))
+        .order_by("stock", "name")
+    )
 
 
 def category_list() -> QuerySet[Category]:

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import transaction
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from catalog.errors import StockBelowZero
 from catalog.models import Category, Product, StockAdjustment
+from catalog.selectors import low_stock_threshold
 from catalog.thumbnails import image_clean, thumbnail_render
 from shop.models import User
 
@@ -145,9 +145,7 @@ def products_stock_changed(*, product_ids: Iterable[int], rose: bool | None = No
     ids = list(product_ids)
     if not ids:
         return []
-    default = settings.SHOP_LOW_STOCK_THRESHOLD
-    threshold = Coalesce("low_stock_threshold", Value(default))
-    products = Product.objects.filter(pk__in=ids).annotate(threshold=threshold)
+    products = Product.objects.filter(pk__in=ids).annotate(threshold=low_stock_threshold())
     if rose is not False:
         products.filter(low_stock_alerted=True, stock__gt=F("threshold")).update(
             low_stock_alerted=False

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Product
+from catalog.selectors import low_stock_threshold, product_list_low_stock
 from orders.models import Order, OrderStatus
 from reports.models import Report
 from shop.models import User
@@ -141,17 +142,16 @@ def dashboard_for(*, user: User) -> Dashboard:
         board.unpaid_link = _link(changelist, status__exact=OrderStatus.PLACED)
     if user.has_perm("catalog.view_product"):
         board.shows_stock = True
-        products = Product.objects.filter(is_active=True).annotate(
-            threshold=Coalesce("low_stock_threshold", Value(settings.SHOP_LOW_STOCK_THRESHOLD))
-        )
-        counts = products.aggregate(
-            low=Count("id", filter=Q(stock__gt=0, stock__lte=F("threshold"))),
-            out=Count("id", filter=Q(stock=0)),
+        counts = (
+            Product.objects.filter(is_active=True)
+            .annotate(threshold=low_stock_threshold())
+            .aggregate(
+                low=Count("id", filter=Q(stock__gt=0, stock__lte=F("threshold"))),
+                out=Count("id", filter=Q(stock=0)),
+            )
         )
         board.low_count, board.sold_out_count = counts["low"], counts["out"]
-        board.low_stock = list(
-            products.filter(stock__lte=F("threshold")).order_by("stock", "name")[:LOW_STOCK_LISTED]
-        )
+        board.low_stock = list(product_list_low_stock()[:LOW_STOCK_LISTED])
         product_list = "admin:catalog_product_changelist"
         board.low_link = _link(product_list, stock_level="low", is_active__exact=1)
         board.sold_out_link = _link(product_list, stock_level="out", is_active__exact=1)
