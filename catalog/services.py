@@ -16,6 +16,7 @@ from catalog.errors import StockBelowZero
 from catalog.models import Category, Product, StockAdjustment
 from catalog.selectors import low_stock_threshold
 from catalog.thumbnails import image_clean, thumbnail_render
+from shop.background import task_after_commit
 from shop.models import User
 
 
@@ -163,14 +164,7 @@ def products_stock_changed(*, product_ids: Iterable[int], rose: bool | None = No
         if Product.objects.filter(pk=pk, low_stock_alerted=False).update(low_stock_alerted=True)
     ]
     if claimed:
-
-        def send() -> None:
-            # Imported here: zappa.asynchronous imports boto3, which a cold start need not pay for.
-            from catalog.tasks import low_stock_alert_task
-
-            low_stock_alert_task(claimed)
-
-        transaction.on_commit(send, robust=True)
+        task_after_commit("catalog.tasks.low_stock_alert_task", claimed)
     return claimed
 
 

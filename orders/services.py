@@ -37,6 +37,7 @@ from orders.models import (
     OrderStatusChange,
 )
 from orders.tokens import token_derive, token_hash, token_new, token_rederive
+from shop.background import task_after_commit
 from shop.models import User
 
 logger = logging.getLogger(__name__)
@@ -171,18 +172,6 @@ def _stock_take(lines: dict[int, int]) -> dict[int, Product]:
             raise InsufficientStock.for_items([(pid, quantity, available)])
     products_stock_changed(product_ids=list(lines), rose=False)
     return products
-
-
-def _order_emails_after_commit(*, order_id: int, kind: str) -> None:
-    def send() -> None:
-        # Imported here: zappa.asynchronous imports boto3, which a cold start need not pay for.
-        from orders.tasks import order_email_task
-
-        order_email_task(order_id, kind)
-
-    # robust: a failure to hand the email over is logged and never reaches the caller,
-    # whose order is committed already.
-    transaction.on_commit(send, robust=True)
 
 
 def order_place(
@@ -419,7 +408,7 @@ def _order_create(
         )
     if from_cart:
         CartItem.objects.filter(cart__user=user, product_id__in=lines).delete()
-    _order_emails_after_commit(order_id=order.pk, kind="confirmation")
+    task_after_commit("orders.tasks.order_email_task", order.pk, "confirmation")
     return PlacedOrder(order=order, access_token=token)
 
 
@@ -458,7 +447,7 @@ def order_set_status(
         order=locked, from_status=previous, to_status=status, changed_by=by, note=note
     )
     if status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED):
-        _order_emails_after_commit(order_id=locked.pk, kind=status)
+        task_after_commit("orders.tasks.order_email_task", locked.pk, status)
     return locked
 
 

@@ -13,6 +13,7 @@ from orders.services import order_reinstate_paid, order_set_status
 from payments.errors import OrderNotPayable, PaymentArrived
 from payments.models import Payment, PaymentStatus, Refund, WebhookEvent, to_minor_units
 from payments.providers import Event, provider
+from shop.background import task_after_commit
 from shop.models import User
 
 logger = logging.getLogger(__name__)
@@ -24,16 +25,6 @@ OPEN = (PaymentStatus.REQUIRES_PAYMENT, PaymentStatus.FAILED)
 def payment_window_end(order: Order) -> datetime:
     """Return when an unpaid order stops holding its stock."""
     return order.created_at + timedelta(minutes=settings.SHOP_PAYMENT_WINDOW_MINUTES)
-
-
-def _email_after_commit(*, payment_id: int, kind: str) -> None:
-    def send() -> None:
-        # Imported here: zappa.asynchronous imports boto3, which a cold start need not pay for.
-        from payments.tasks import payment_email_task
-
-        payment_email_task(payment_id, kind)
-
-    transaction.on_commit(send, robust=True)
 
 
 def payment_start(*, order: Order) -> tuple[Payment, bool]:
@@ -132,13 +123,13 @@ def _on_succeeded(event: Event, name: str) -> str:
             )
         except (InsufficientStock, ProductUnavailable):
             _refund(payment, "Paid after the order expired; its stock was sold meanwhile.")
-            _email_after_commit(payment_id=payment.pk, kind="late_refunded")
+            task_after_commit("payments.tasks.payment_email_task", payment.pk, "late_refunded")
             return "late payment refunded: the stock is gone"
-        _email_after_commit(payment_id=payment.pk, kind="late_accepted")
+        task_after_commit("payments.tasks.payment_email_task", payment.pk, "late_accepted")
         return "late payment accepted: the order is paid again"
     # Paid twice (two intents of one order both went through): give the second one back.
     _refund(payment, f"The order was already {order.status} when this payment arrived.")
-    _email_after_commit(payment_id=payment.pk, kind="duplicate_refunded")
+    task_after_commit("payments.tasks.payment_email_task", payment.pk, "duplicate_refunded")
     return "second payment of a paid order refunded"
 
 

@@ -13,19 +13,10 @@ from reports.delivery import domain_allowed, emails_unique
 from reports.errors import ReportNotRerunnable
 from reports.models import Report, ReportKind, ReportStatus
 from reports.storage import reports_storage
+from shop.background import task_after_commit
 from shop.models import User
 
 MAX_EXTRA_RECIPIENTS = 20
-
-
-def _enqueue(report: Report) -> None:
-    def run() -> None:
-        # Imported here: zappa.asynchronous imports boto3, which a cold start need not pay for.
-        from reports.tasks import report_generate_task
-
-        report_generate_task(str(report.pk))
-
-    transaction.on_commit(run, robust=True)
 
 
 def _clean_request(
@@ -84,7 +75,7 @@ def report_request(
         requested_by=requested_by,
         extra_recipients=emails,
     )
-    _enqueue(report)
+    task_after_commit("reports.tasks.report_generate_task", str(report.pk))
     return report
 
 
@@ -96,7 +87,7 @@ def report_rerun(*, report: Report) -> Report:
         raise ReportNotRerunnable(details={"id": str(locked.pk), "status": locked.status})
     locked.status = ReportStatus.QUEUED
     locked.save(update_fields=["status"])
-    _enqueue(locked)
+    task_after_commit("reports.tasks.report_generate_task", str(locked.pk))
     return locked
 
 
