@@ -82,7 +82,14 @@ def _event_of(payload: bytes, signature: str, secret: str) -> Event:
         raise InvalidWebhook("The event does not have the expected shape.") from exc
 
 
-class StripeProvider:
+class _StripeWebhooks:
+    """Events in Stripe's format, checked with the endpoint secret: both providers send them."""
+
+    def event_read(self, *, payload: bytes, signature: str) -> Event:
+        return _event_of(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+
+
+class StripeProvider(_StripeWebhooks):
     """Stripe's API through the official `stripe` package."""
 
     name = "stripe"
@@ -117,10 +124,11 @@ class StripeProvider:
     def intent_cancel(self, *, intent_id: str) -> str:
         """Cancel an intent; return its status afterwards (it may have succeeded meanwhile)."""
         try:
-            return self.client.v1.payment_intents.cancel(intent_id).status
-        except self._stripe.InvalidRequestError:
-            # Already succeeded or cancelled: say what it is now.
-            return self.client.v1.payment_intents.retrieve(intent_id).status
+            try:
+                return self.client.v1.payment_intents.cancel(intent_id).status
+            except self._stripe.InvalidRequestError:
+                # Already succeeded or cancelled: say what it is now.
+                return self.client.v1.payment_intents.retrieve(intent_id).status
         except self._stripe.StripeError as exc:
             raise ProviderError(f"Stripe could not cancel {intent_id}: {exc}") from exc
 
@@ -134,11 +142,8 @@ class StripeProvider:
             raise ProviderError(f"Stripe could not refund {intent_id}: {exc}") from exc
         return refund.id
 
-    def event_read(self, *, payload: bytes, signature: str) -> Event:
-        return _event_of(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
 
-
-class LocalProvider:
+class LocalProvider(_StripeWebhooks):
     """Payments without an account, for local runs: intents made here, events signed here."""
 
     name = "local"
@@ -158,9 +163,6 @@ class LocalProvider:
 
     def refund_create(self, *, intent_id: str, amount_minor: int, idempotency_key: str) -> str:
         return f"re_local_{secrets.token_hex(12)}"
-
-    def event_read(self, *, payload: bytes, signature: str) -> Event:
-        return _event_of(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
 
 
 def event_sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:

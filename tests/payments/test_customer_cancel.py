@@ -6,7 +6,9 @@ import pytest
 
 from catalog.models import Product
 from orders.models import Order, OrderStatus
+from payments.errors import ProviderError
 from payments.models import Payment, PaymentStatus, Refund
+from payments.services import order_cancel
 from tests.factories import ProductFactory
 from tests.orders.bodies import order_body
 from tests.payments.conftest import WEBHOOK_SECRET
@@ -81,3 +83,17 @@ def test_a_shipped_order_cannot_be_cancelled_by_its_owner(customer_client):
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "invalid_status_transition"
     assert Product.objects.get(pk=product.pk).stock == 4
+
+
+def test_stripe_failing_to_cancel_is_a_provider_error_and_changes_nothing(api_client, stripe_api):
+    product = ProductFactory(stock=5)
+    reference, intent = payment_started(api_client, product)
+    order = Order.objects.get(reference=reference)
+    stripe_api.intents.pop(intent)  # Stripe no longer knows the intent: cancel and look-up fail
+    with pytest.raises(ProviderError) as error:
+        order_cancel(order=order)
+    assert (error.value.code, error.value.status_code) == ("payment_provider_error", 502)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PLACED
+    assert Product.objects.get(pk=product.pk).stock == 4
+    assert Payment.objects.get(order=order).status == PaymentStatus.REQUIRES_PAYMENT
