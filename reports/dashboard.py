@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from catalog.models import Product
 from catalog.selectors import low_stock_threshold, product_list_low_stock
+from orders.admin import OrderAdmin
 from orders.models import Order, OrderStatus
 from reports.models import Report
 from shop.models import User
@@ -134,7 +135,10 @@ def dashboard_for(*, user: User) -> Dashboard:
             )[:TO_SHIP_LISTED]
         )
         board.to_ship_count = paid.count()
-        board.to_ship_link = _link(changelist, status__exact=OrderStatus.PAID, o="-7")
+        # Oldest first, like the card: the order list sorts by column number (the action
+        # checkbox is column 0).
+        placed_column = OrderAdmin.list_display.index("placed") + 1
+        board.to_ship_link = _link(changelist, status__exact=OrderStatus.PAID, o=placed_column)
         unpaid = Order.objects.filter(status=OrderStatus.PLACED).aggregate(
             n=Count("id"), oldest=Min("created_at")
         )

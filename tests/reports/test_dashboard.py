@@ -64,6 +64,20 @@ def test_the_front_page_shows_the_day_and_keeps_the_app_list(admin_client, shop_
     assert "Everything" in page and "/admin/orders/order/" in page  # the app list stays
 
 
+def test_the_to_ship_link_lists_paid_orders_oldest_first(admin_client, shop_day):
+    # Placed between the two paid ones, written last: no accident of ids puts it in order.
+    middle = timezone.localdate() - timedelta(days=4)
+    OrderFactory(
+        lines=[(ProductFactory(stock=5), 1)], status=OrderStatus.PAID, placed_at=shop_time(middle)
+    )
+    page = _board(admin_client)
+    link = page.split("<h2>To ship</h2>", 1)[1].split('href="', 1)[1].split('"', 1)[0]
+    listed = admin_client.get(link.replace("&amp;", "&")).context["cl"].result_list
+    placed = [order.created_at for order in listed]
+    assert len(placed) == 3 and placed == sorted(placed)
+    assert {order.status for order in listed} == {OrderStatus.PAID}
+
+
 def test_the_figures_cost_a_fixed_number_of_queries(
     admin_client, shop_day, django_assert_max_num_queries
 ):
