@@ -36,6 +36,11 @@ def order_get_for_viewer(
     raise OrderNotFound()
 
 
+def order_reread(*, order: Order) -> Order:
+    """Return the order as it is now, with its lines and history: after a change, to answer."""
+    return _order_queryset().get(pk=order.pk)
+
+
 def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     """Return [start, end) in the shop's time zone: the first day's midnight to the next after
     the last."""

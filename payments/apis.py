@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orders.apis import OrderOutputSerializer, OrderPlacementAnonThrottle
-from orders.selectors import order_get_for_viewer
+from orders.selectors import order_get_for_viewer, order_reread
 from payments.errors import InvalidWebhook
 from payments.services import order_cancel, payment_start, payment_window_end, webhook_receive
 from shop.api.errors import error_body
@@ -110,15 +110,13 @@ class OrderCancelApi(APIView):
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data["reason"].strip()
         note = f"Cancelled by the customer. {reason}".strip()
-        order_cancel(
+        cancelled = order_cancel(
             order=order,
             by=request.user if request.user.is_authenticated else None,
             note=note,
         )
-        fresh = order_get_for_viewer(
-            reference=reference, user=request.user, token=request.headers.get("X-Order-Token")
-        )
-        return Response(OrderOutputSerializer(fresh, context={"request": request}).data)
+        answer = OrderOutputSerializer(order_reread(order=cancelled), context={"request": request})
+        return Response(answer.data)
 
 
 @csrf_exempt  # signed by Stripe instead

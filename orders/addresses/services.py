@@ -22,11 +22,16 @@ def _default_set(address: CustomerAddress) -> None:
         address.save(update_fields=["is_default"])
 
 
+def _book_locked(user: User) -> None:
+    """Lock the customer's row, so that their address book changes one request at a time."""
+    # Two first addresses at once could otherwise both become the default.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
 @transaction.atomic
 def address_create(*, user: User, is_default: bool = False, **fields: Any) -> CustomerAddress:
     """Add an address; it is the default when asked, or when it is the customer's first."""
-    # Lock the customer's row: two first addresses at once cannot both become the default.
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    _book_locked(user)
     count = CustomerAddress.objects.filter(user=user).count()
     if count >= settings.SHOP_MAX_ADDRESSES:
         raise ValidationError(
@@ -45,7 +50,7 @@ def address_update(
     *, user: User, address_id: int, is_default: bool | None = None, **fields: Any
 ) -> CustomerAddress:
     """Change an address; making it the default takes that from the others."""
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    _book_locked(user)
     address = address_get(user=user, address_id=address_id)
     for name, value in fields.items():
         if name in FIELDS:
@@ -60,7 +65,7 @@ def address_update(
 @transaction.atomic
 def address_delete(*, user: User, address_id: int) -> None:
     """Delete an address; if it was the default, the oldest remaining one becomes it."""
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    _book_locked(user)
     address = address_get(user=user, address_id=address_id)
     was_default = address.is_default
     address.delete()
