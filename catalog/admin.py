@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,8 +15,6 @@ from catalog.services import (
     product_stock_adjust,
     product_update,
 )
-from catalog.thumbnails import image_clean
-from catalog.validators import validate_image_upload
 from shop.admin_widgets import status_pill
 from shop.errors import DomainError
 
@@ -81,8 +78,8 @@ def _image_tag(url: str, size: int) -> str:
 
 
 class ProductAdminForm(forms.ModelForm):
-    # A plain file field: Django's ImageField would decode the upload before the checks
-    # below have read its header (a pixel bomb's size).
+    # A plain file field: Django's ImageField would decode the upload before the model's
+    # validator has read its header (a pixel bomb's size). The services store it cleaned.
     image = forms.FileField(
         required=False,
         widget=forms.ClearableFileInput(
@@ -111,14 +108,6 @@ class ProductAdminForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = EDITABLE
-
-    def clean_image(self):
-        """Check a new upload from its header, then keep it re-encoded without metadata."""
-        image = self.cleaned_data.get("image")
-        if isinstance(image, UploadedFile):
-            validate_image_upload(image)
-            return image_clean(image=image)
-        return image
 
     def clean(self):
         data = super().clean()

@@ -94,6 +94,9 @@ def product_update(*, product: Product, fields: Iterable[str], replaced_image: s
     """
     chosen = [name for name in EDITABLE if name in set(fields)]
     product.full_clean(exclude=["stock"])
+    if "image" in chosen and product.image and not product.image._committed:
+        # A new upload, checked above from its header: stored re-encoded, like product_create's.
+        product.image = image_clean(image=product.image)
     if chosen:
         product.save(update_fields=[*chosen, "updated_at"])
     if "image" in chosen:

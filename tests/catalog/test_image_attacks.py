@@ -150,7 +150,8 @@ def test_a_file_named_for_another_format_is_stored_under_its_real_one():
         assert image.format == "PNG"
 
 
-def test_gps_and_other_exif_are_stripped_from_the_stored_original():
+def _holiday_photo() -> bytes:
+    """A JPEG as phones make it: camera make, orientation, and where it was taken."""
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # camera make
     exif[0x0112] = 6  # orientation: shown rotated
@@ -159,10 +160,40 @@ def test_gps_and_other_exif_are_stripped_from_the_stored_original():
     Image.new("RGB", (400, 200), "green").save(buffer, format="JPEG", exif=exif)
     with Image.open(BytesIO(buffer.getvalue())) as original:
         assert original.getexif().get_ifd(GPS_IFD)  # the upload does carry a location
+    return buffer.getvalue()
 
-    product = _create(SimpleUploadedFile("holiday.jpg", buffer.getvalue()))
 
+def _assert_stored_clean(product: Product) -> None:
     with default_storage.open(product.image.name, "rb") as stored, Image.open(stored) as image:
         assert dict(image.getexif()) == {}
         assert not image.getexif().get_ifd(GPS_IFD)
         assert image.size == (200, 400)  # the orientation was applied to the pixels
+
+
+def test_gps_and_other_exif_are_stripped_from_the_stored_original():
+    product = _create(SimpleUploadedFile("holiday.jpg", _holiday_photo()))
+    _assert_stored_clean(product)
+
+
+def test_an_image_uploaded_on_the_product_page_is_stored_clean_too(admin_client, settings):
+    product = ProductFactory(stock=3)
+    response = admin_client.post(
+        f"/admin/catalog/product/{product.pk}/change/",
+        {
+            "name": product.name,
+            "slug": product.slug,
+            "sku": product.sku,
+            "category": product.category_id,
+            "price": "1.00",
+            "image": SimpleUploadedFile("holiday.jpg", _holiday_photo()),
+        },
+    )
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.image.name.endswith("/image.jpg")
+    _assert_stored_clean(product)
+    # One original and its thumbnail: the upload was not stored raw beside them.
+    assert sorted(name.rsplit("/", 1)[1] for name in _stored(settings)) == [
+        "image.jpg",
+        "thumbnail.jpg",
+    ]
