@@ -18,7 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import compare, django_env, gunicorn, print_table, scratch_database_url
+from bench.harness import (
+    bench_order,
+    compare,
+    django_env,
+    gunicorn,
+    print_table,
+    scratch_database_url,
+)
 
 SIZES = (10_000, 200_000)
 STATUSES = ["placed", "paid", "shipped", "delivered", "cancelled"]
@@ -68,18 +75,10 @@ def orders_add(first: int, last: int) -> None:
     now = timezone.now()
     for start in range(first, last, 20_000):
         Order.objects.bulk_create(
-            Order(
-                reference=f"D{n:09d}",
-                customer_name="Buyer",
-                email="buyer@example.com",
-                shipping_line1="1 Road",
-                shipping_city="Oslo",
-                shipping_postal_code="0150",
-                shipping_country="NO",
+            bench_order(
+                f"D{n:09d}",
+                Decimal("19.80"),
                 status=rng.choice(STATUSES),
-                subtotal=Decimal("19.80"),
-                total=Decimal("19.80"),
-                currency="EUR",
                 created_at=now - timedelta(minutes=rng.randrange(0, 60 * 24 * 90)),
             )
             for n in range(start, min(start + 20_000, last))

@@ -16,7 +16,9 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +49,25 @@ def django_env(database_url: str, **extra: str) -> dict[str, str]:
         **extra,
     )
     return environment
+
+
+def bench_order(reference: str, total: Decimal, **fields: Any):
+    """An unsaved guest order of one buyer in Oslo, for bulk_create (Django must be set up)."""
+    from orders.models import Order
+
+    return Order(
+        reference=reference,
+        customer_name="Buyer",
+        email="buyer@example.com",
+        shipping_line1="1 Road",
+        shipping_city="Oslo",
+        shipping_postal_code="0150",
+        shipping_country="NO",
+        subtotal=total,
+        total=total,
+        currency="EUR",
+        **fields,
+    )
 
 
 def free_port() -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import django_env, gunicorn, load, print_table, scratch_database_url
+from bench.harness import bench_order, django_env, gunicorn, load, print_table, scratch_database_url
 
 SECRET = "whsec_bench_" + "b" * 24
 ORDERS = 60_000
@@ -40,19 +40,7 @@ def setup() -> list[tuple[str, str]]:
         sku="PAY-1", name="Paid", slug="paid", category=category, price=Decimal("9.90"), stock=0
     )
     orders = Order.objects.bulk_create(
-        Order(
-            reference=f"B{n:09d}",
-            customer_name="Buyer",
-            email="buyer@example.com",
-            shipping_line1="1 Road",
-            shipping_city="Oslo",
-            shipping_postal_code="0150",
-            shipping_country="NO",
-            subtotal=Decimal("9.90"),
-            total=Decimal("9.90"),
-            currency="EUR",
-        )
-        for n in range(ORDERS)
+        bench_order(f"B{n:09d}", Decimal("9.90")) for n in range(ORDERS)
     )
     OrderLine.objects.bulk_create(
         OrderLine(
