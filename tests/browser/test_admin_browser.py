@@ -4,31 +4,15 @@ from decimal import Decimal
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from catalog.models import Product
 from catalog.services import product_create
-from tests.factories import CategoryFactory, SuperuserFactory
+from tests.browser.admin_pages import click_and_wait, log_in
+from tests.factories import CategoryFactory
 from tests.images import image_upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _click_and_wait(browser, element):
-    """Click something that loads a new page, and wait until the new page replaced the old."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
-
-
-def _log_in(browser, live_server):
-    SuperuserFactory(username="boss", password="correct horse battery")
-    browser.get(f"{live_server.url}/admin/login/")
-    browser.find_element(By.NAME, "username").send_keys("boss")
-    browser.find_element(By.NAME, "password").send_keys("correct horse battery")
-    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
-    assert "Run the shop" in browser.page_source
 
 
 def test_employee_edits_prices_adjusts_stock_and_hides_a_product(browser, live_server, tmp_path):
@@ -45,7 +29,8 @@ def test_employee_edits_prices_adjusts_stock_and_hides_a_product(browser, live_s
     product_create(
         sku="TEA-2", name="Assam", slug="assam", category=category, price=Decimal("6.00")
     )
-    _log_in(browser, live_server)
+    log_in(browser, live_server)
+    assert "Run the shop" in browser.page_source
 
     browser.get(f"{live_server.url}/admin/catalog/product/")
     thumbnail = browser.find_element(By.CSS_SELECTOR, "#result_list img")
@@ -54,7 +39,7 @@ def test_employee_edits_prices_adjusts_stock_and_hides_a_product(browser, live_s
     price = browser.find_element(By.CSS_SELECTOR, "input[name$='-price'][value='7.50']")
     price.clear()
     price.send_keys("8.25")
-    _click_and_wait(browser, browser.find_element(By.NAME, "_save"))
+    click_and_wait(browser, browser.find_element(By.NAME, "_save"))
     assert "successfully" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
     assert str(Product.objects.get(sku="TEA-1").price) == "8.25"
 
@@ -62,7 +47,7 @@ def test_employee_edits_prices_adjusts_stock_and_hides_a_product(browser, live_s
     browser.get(f"{live_server.url}/admin/catalog/product/{sencha.pk}/change/")
     browser.find_element(By.NAME, "adjust_by").send_keys("9")
     browser.find_element(By.NAME, "adjust_reason").send_keys("Delivery from supplier")
-    _click_and_wait(browser, browser.find_element(By.NAME, "_save"))
+    click_and_wait(browser, browser.find_element(By.NAME, "_save"))
     assert (
         "Stock adjusted by +9: now 12."
         in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
@@ -72,7 +57,7 @@ def test_employee_edits_prices_adjusts_stock_and_hides_a_product(browser, live_s
     assam = Product.objects.get(sku="TEA-2")
     browser.find_element(By.CSS_SELECTOR, f"input.action-select[value='{assam.id}']").click()
     Select(browser.find_element(By.NAME, "action")).select_by_value("deactivate")
-    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[name=index]"))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[name=index]"))
     assert "1 product(s) now hidden." in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
     assert Product.objects.get(sku="TEA-2").is_active is False
     browser.save_screenshot(str(tmp_path / "products.png"))

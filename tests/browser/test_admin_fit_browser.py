@@ -4,20 +4,18 @@ from decimal import Decimal
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from catalog.services import product_create
 from orders.models import OrderStatus
 from reports.models import Report, ReportStatus
 from shop.models import User
+from tests.browser.admin_pages import log_in
 from tests.factories import (
     CategoryFactory,
     OrderFactory,
     ProductFactory,
     ReportFactory,
     StaffFactory,
-    SuperuserFactory,
 )
 from tests.images import image_upload
 
@@ -86,15 +84,9 @@ def _a_busy_shop():
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (1440, 900)])
 def test_every_list_fits_without_sideways_scrolling(browser, live_server, width, height):
     _a_busy_shop()
-    SuperuserFactory(username="boss", password="correct horse battery")
     browser.set_window_size(width, height)
     try:
-        browser.get(f"{live_server.url}/admin/login/")
-        browser.find_element(By.NAME, "username").send_keys("boss")
-        browser.find_element(By.NAME, "password").send_keys("correct horse battery")
-        page = browser.find_element(By.TAG_NAME, "html")
-        browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-        WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+        log_in(browser, live_server)
 
         measured = {}
         for path in LISTS:
