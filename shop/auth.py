@@ -8,18 +8,18 @@ from rest_framework.request import Request
 class CognitoAuthentication(BaseAuthentication):
     """`Authorization: Bearer <Cognito ID token>` for customers; any bad token is a 401.
 
-    A front for shop.cognito.CognitoAuthentication, which does all the work: the token
-    machinery (PyJWT, cryptography, django-cognito-jwt, ~25 ms of imports) loads with the
-    first bearer token, so a cold start serving the catalog to a guest never pays for it.
+    shop.cognito does the work (shop.cognito.authenticate_bearer): the token machinery
+    (PyJWT, cryptography, django-cognito-jwt, ~25 ms of imports) loads with the first bearer
+    token, so a cold start serving the catalog to a guest never pays for it.
     """
 
     def authenticate(self, request):
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != b"bearer":
             return None
-        from shop.cognito import CognitoAuthentication as TokenAuthentication
+        from shop.cognito import authenticate_bearer
 
-        return TokenAuthentication().authenticate(request)
+        return authenticate_bearer(request)
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'

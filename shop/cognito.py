@@ -1,18 +1,20 @@
-"""Customer sign-in with Amazon Cognito ID tokens, built on django-cognito-jwt.
+"""Customer sign-in with Amazon Cognito ID tokens: PyJWT's key client, django-cognito-jwt's errors.
 
-As shipped, django-cognito-jwt builds a validator for every request, downloads the JWKS on
-every request (unless caching is on, and then still for any unknown `kid`), has no network
-timeouts, turns a token without `kid` into a 500 and never checks `token_use`. Here:
+Keys come from `jwt.PyJWKClient`, which downloads the user pool's JWKS, keeps it for
+COGNITO_JWKS_LIFESPAN_SECONDS, looks keys up by `kid` and, for a `kid` it does not know,
+downloads again at most once per COGNITO_JWKS_MIN_REFRESH_SECONDS (its cooldown), so bad
+tokens cannot make us download keys in a loop. What is added here:
 
-- one validator per process and configuration keeps the parsed keys in memory;
-- an unknown `kid` refreshes the JWKS at most once per COGNITO_JWKS_MIN_REFRESH_SECONDS
-  (a failed download is retried after a short back-off), so bad tokens cannot make us
-  download keys in a loop;
-- downloads have connect and read timeouts;
-- only RS256 ID tokens of the configured pool (issuer) and app client (audience) that have
-  not expired are accepted; every bad token is a 401 envelope;
+- one validator per process and configuration, so the key set is downloaded once, not per
+  request;
+- a failed download (the pool unreachable) pauses downloads for a short back-off, during which
+  only keys already held are used;
+- only RS256 ID tokens (`token_use: id`) of the configured pool (issuer) and app client
+  (audience) that have not expired are accepted; every bad token is a 401 envelope;
 - a token verified once is remembered until it expires (an SPA sends the same ID token for
   up to an hour), so its signature is not checked again on every request.
+
+Loaded with the first bearer token (shop.auth.CognitoAuthentication), never at start-up.
 """
 
 import functools
@@ -22,13 +24,12 @@ import time
 from typing import Any
 
 import jwt
-import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django_cognito_jwt import JSONWebTokenAuthentication
-from django_cognito_jwt.validator import TokenError, TokenValidator
-from jwt.algorithms import RSAAlgorithm
+from django_cognito_jwt.validator import TokenError
 from rest_framework import exceptions
+from rest_framework.request import Request
 
 from shop.errors import InactiveUser
 
@@ -37,8 +38,8 @@ logger = logging.getLogger(__name__)
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "token_use"]
 
 
-class CognitoTokenValidator(TokenValidator):
-    """Validate Cognito ID tokens against a JWKS kept in memory and refreshed sparingly."""
+class CognitoTokenValidator:
+    """Validate Cognito ID tokens against the pool's key set, held by a PyJWKClient."""
 
     def __init__(
         self,
@@ -48,76 +49,51 @@ class CognitoTokenValidator(TokenValidator):
         audience: str,
         issuer: str = "",
         jwks_url: str = "",
-        timeout: tuple[float, float] = (2.0, 3.0),
+        timeout: float = 3.0,
+        lifespan_seconds: float = 3600.0,
         min_refresh_seconds: float = 300.0,
         failure_backoff_seconds: float = 10.0,
         leeway_seconds: int = 30,
     ):
-        super().__init__(region, user_pool, audience)
-        self._issuer = issuer
-        self._jwks_url = jwks_url
-        self.timeout = timeout
-        self.min_refresh_seconds = min_refresh_seconds
+        self.audience = audience
+        self.issuer = issuer or f"https://cognito-idp.{region}.amazonaws.com/{user_pool}"
+        self.jwks_url = jwks_url or f"{self.issuer}/.well-known/jwks.json"
         self.failure_backoff_seconds = failure_backoff_seconds
         self.leeway_seconds = leeway_seconds
-        self._keys: dict[str, Any] = {}
+        self._keys = jwt.PyJWKClient(
+            self.jwks_url,
+            lifespan=lifespan_seconds,
+            cooldown_duration=min_refresh_seconds,
+            timeout=timeout,
+        )
         self._lock = threading.Lock()
-        self._next_refresh = 0.0  # monotonic time before which no download is tried
+        self._next_refresh = 0.0  # after a failed download, no other is tried before this
         # Only successes are remembered: lru_cache does not keep exceptions.
         self._verified = functools.lru_cache(maxsize=4096)(self._verify)
 
-    @functools.cached_property
-    def pool_url(self) -> str:
-        """The expected issuer: the user pool's URL unless configured otherwise."""
-        return self._issuer or TokenValidator.pool_url.func(self)
-
     @property
-    def jwks_url(self) -> str:
-        return self._jwks_url or f"{self.pool_url}/.well-known/jwks.json"
+    def timeout(self) -> tuple[float, float]:
+        """(connect, read) seconds of a key download: urllib applies one value to both."""
+        return (self._keys.timeout, self._keys.timeout)
 
-    def _get_public_key(self, token: bytes | str):
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as exc:
-            raise TokenError(f"Unreadable token: {exc}") from exc
-        kid = header.get("kid")
-        if not isinstance(kid, str) or not kid:
-            raise TokenError("The token names no key (kid).")
-        if header.get("alg") != "RS256":
-            raise TokenError("Only RS256 tokens are accepted.")
-        key = self._keys.get(kid)
-        if key is None:
-            self._refresh()
-            key = self._keys.get(kid)
-        return key
-
-    def _refresh(self) -> None:
-        """Download the JWKS, unless one was tried too recently (rate limit and back-off)."""
+    def signing_key(self, kid: str) -> jwt.PyJWK:
+        """Return the pool's key `kid`, downloading the key set only when PyJWKClient must."""
         with self._lock:
-            now = time.monotonic()
-            if now < self._next_refresh:
-                return
-            self._next_refresh = now + self.failure_backoff_seconds
+            if time.monotonic() < self._next_refresh:
+                # Backing off after a failure: answer from the key set held, if any.
+                held = self._keys.jwk_set_cache.get() if self._keys.jwk_set_cache else None
+                key = jwt.PyJWKClient.match_kid(held.keys, kid) if held else None
+                if key is None:
+                    raise TokenError("The user pool's keys are unavailable.")
+                return key
             try:
-                response = requests.get(self.jwks_url, timeout=self.timeout)
-                response.raise_for_status()
-                items = response.json()["keys"]
-            except (requests.RequestException, ValueError, KeyError, TypeError):
-                logger.warning("Could not download the JWKS from %s", self.jwks_url, exc_info=True)
-                return
-            keys = {}
-            for item in items:
-                if not isinstance(item, dict) or item.get("kty") != "RSA" or not item.get("kid"):
-                    continue
-                if item.get("use", "sig") != "sig" or item.get("alg", "RS256") != "RS256":
-                    continue
-                try:
-                    keys[item["kid"]] = RSAAlgorithm.from_jwk(item)
-                except (jwt.PyJWTError, ValueError, KeyError):
-                    logger.warning("Skipping an unreadable key in the JWKS: %s", item.get("kid"))
-            if keys:
-                self._keys = keys
-                self._next_refresh = now + self.min_refresh_seconds
+                return self._keys.get_signing_key(kid)
+            except jwt.PyJWKClientConnectionError as exc:
+                self._next_refresh = time.monotonic() + self.failure_backoff_seconds
+                logger.warning("Could not download the JWKS from %s: %s", self.jwks_url, exc)
+                raise TokenError("The user pool's keys are unavailable.") from exc
+            except jwt.PyJWTError as exc:  # no such kid, or an unusable key set
+                raise TokenError(str(exc)) from exc
 
     def validate(self, token: bytes | str) -> dict[str, Any]:
         """Return the claims of a valid ID token, or raise TokenError."""
@@ -127,16 +103,23 @@ class CognitoTokenValidator(TokenValidator):
         return dict(claims)
 
     def _verify(self, token: bytes) -> dict[str, Any]:
-        key = self._get_public_key(token)
-        if key is None:
-            raise TokenError("No key found for this token.")
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise TokenError(f"Unreadable token: {exc}") from exc
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise TokenError("The token names no key (kid).")
+        if header.get("alg") != "RS256":
+            raise TokenError("Only RS256 tokens are accepted.")
+        key = self.signing_key(kid)
         try:
             claims = jwt.decode(
                 token,
                 key,
                 algorithms=["RS256"],
                 audience=self.audience,
-                issuer=self.pool_url,
+                issuer=self.issuer,
                 leeway=self.leeway_seconds,
                 options={"require": REQUIRED_CLAIMS},
             )
@@ -160,28 +143,23 @@ def token_validator() -> CognitoTokenValidator:
         audience=settings.COGNITO_AUDIENCE,
         issuer=settings.COGNITO_ISSUER,
         jwks_url=settings.COGNITO_JWKS_URL,
+        lifespan_seconds=settings.COGNITO_JWKS_LIFESPAN_SECONDS,
         min_refresh_seconds=settings.COGNITO_JWKS_MIN_REFRESH_SECONDS,
     )
 
 
-class CognitoAuthentication(JSONWebTokenAuthentication):
-    """`Authorization: Bearer <Cognito ID token>` for customers; any bad token is a 401.
-
-    Used through shop.auth.CognitoAuthentication (the class settings name), which loads this
-    module with the first bearer token and answers the 401's WWW-Authenticate header.
-    """
-
-    def authenticate(self, request):
-        token = self.get_jwt_token(request)
-        if token is None:
-            return None
-        try:
-            claims = token_validator().validate(token)
-        except TokenError as exc:
-            logger.info("Refused a bearer token: %s", exc)
-            raise exceptions.AuthenticationFailed("Invalid or expired token.") from exc
-        try:
-            user = get_user_model().objects.get_or_create_for_cognito(claims)
-        except InactiveUser as exc:
-            raise exceptions.AuthenticationFailed(exc.message) from exc
-        return user, claims
+def authenticate_bearer(request: Request) -> tuple[Any, dict[str, Any]] | None:
+    """Return (customer, claims) for the request's bearer ID token; None without one; else 401."""
+    token = JSONWebTokenAuthentication().get_jwt_token(request)
+    if token is None:
+        return None
+    try:
+        claims = token_validator().validate(token)
+    except TokenError as exc:
+        logger.info("Refused a bearer token: %s", exc)
+        raise exceptions.AuthenticationFailed("Invalid or expired token.") from exc
+    try:
+        user = get_user_model().objects.get_or_create_for_cognito(claims)
+    except InactiveUser as exc:
+        raise exceptions.AuthenticationFailed(exc.message) from exc
+    return user, claims

@@ -20,3 +20,5 @@ COGNITO_ISSUER = env.str(
 )
 COGNITO_JWKS_URL = env.str("COGNITO_JWKS_URL", default="")
 COGNITO_JWKS_MIN_REFRESH_SECONDS = env.float("COGNITO_JWKS_MIN_REFRESH_SECONDS", default=300.0)
+# How long a downloaded key set is used before it is downloaded again (PyJWKClient's lifespan).
+COGNITO_JWKS_LIFESPAN_SECONDS = env.float("COGNITO_JWKS_LIFESPAN_SECONDS", default=3600.0)

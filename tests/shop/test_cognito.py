@@ -238,3 +238,13 @@ def test_a_remembered_token_is_refused_once_it_expires(cognito):
     time.sleep(expires - time.time() + 0.2)
     with pytest.raises(TokenError):
         validator.validate(token)
+
+
+def test_keys_held_still_serve_while_downloads_back_off(api_client, cognito, settings):
+    settings.COGNITO_JWKS_MIN_REFRESH_SECONDS = 0  # any unknown kid may ask for a download
+    assert _get(api_client, cognito.token()).status_code == 200
+    cognito.available = False
+    assert _get(api_client, cognito.token(headers={"kid": "unknown"})).status_code == 401
+    # The failed download started the back-off; the key already held still signs customers in.
+    assert _get(api_client, cognito.token()).status_code == 200
+    assert cognito.downloads == 1
