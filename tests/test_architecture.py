@@ -99,3 +99,39 @@ def test_a_lower_app_importing_a_higher_one_is_refused(graph):
         assert _illegal(graph) == {("catalog", "orders")}
     finally:
         graph.remove_import(importer="catalog.models", imported="orders.models")
+
+
+@pytest.fixture(scope="module")
+def test_graph():
+    return grimp.build_graph("tests", include_external_packages=False)
+
+
+def _imports_of_tests(graph) -> set[tuple[str, str]]:
+    """(importer, imported) pairs where a module imports a conftest or a test module."""
+    found = set()
+    for imported in graph.modules:
+        leaf = imported.rsplit(".", 1)[-1]
+        if leaf == "conftest" or leaf.startswith("test_"):
+            found |= {
+                (importer, imported)
+                for importer in graph.find_modules_that_directly_import(imported)
+            }
+    return found
+
+
+def test_shared_test_helpers_live_in_helper_modules(test_graph):
+    # pytest loads conftests and test modules itself; importing one runs it twice under two
+    # names and hides what is shared. Shared values go in helper modules (tests/*.py).
+    assert _imports_of_tests(test_graph) == set()
+
+
+def test_a_test_importing_from_a_conftest_is_refused(test_graph):
+    test_graph.add_import(importer="tests.payments.test_expiry", imported="tests.payments.conftest")
+    try:
+        assert _imports_of_tests(test_graph) == {
+            ("tests.payments.test_expiry", "tests.payments.conftest")
+        }
+    finally:
+        test_graph.remove_import(
+            importer="tests.payments.test_expiry", imported="tests.payments.conftest"
+        )

@@ -1,6 +1,6 @@
 import pytest
 
-WEBHOOK_SECRET = "whsec_test_" + "k" * 24
+from tests.payments.events import WEBHOOK_SECRET
 
 
 @pytest.fixture(scope="session")

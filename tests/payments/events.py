@@ -3,6 +3,8 @@
 from payments.providers import event_payload, event_sign
 
 WEBHOOK = "/api/v1/payments/stripe/webhook/"
+# The signing secret the stripe_api fixture gives the shop.
+WEBHOOK_SECRET = "whsec_test_" + "k" * 24
 
 
 def deliver(client, payload: bytes, secret: str, **headers):

@@ -8,8 +8,7 @@ from catalog.models import Product
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus, Refund
 from tests.factories import ProductFactory
-from tests.payments.conftest import WEBHOOK_SECRET
-from tests.payments.events import deliver, intent_event, payment_started
+from tests.payments.events import WEBHOOK_SECRET, deliver, intent_event, payment_started
 
 pytestmark = pytest.mark.django_db
 

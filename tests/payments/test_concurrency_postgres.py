@@ -10,8 +10,7 @@ from payments.models import WebhookEvent
 from payments.services import order_expire
 from tests.concurrency import all_at_once
 from tests.factories import ProductFactory
-from tests.payments.conftest import WEBHOOK_SECRET
-from tests.payments.events import deliver, intent_event, payment_started
+from tests.payments.events import WEBHOOK_SECRET, deliver, intent_event, payment_started
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,7 @@ from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus, Refund
 from tests.factories import ProductFactory
 from tests.orders.bodies import order_body
-from tests.payments.conftest import WEBHOOK_SECRET
-from tests.payments.events import deliver, intent_event, payment_started
+from tests.payments.events import WEBHOOK_SECRET, deliver, intent_event, payment_started
 
 pytestmark = pytest.mark.django_db
 

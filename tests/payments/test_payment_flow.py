@@ -8,8 +8,7 @@ from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus, WebhookEvent
 from tests.factories import ProductFactory
 from tests.orders.bodies import order_body
-from tests.payments.conftest import WEBHOOK_SECRET
-from tests.payments.events import WEBHOOK, deliver, intent_event
+from tests.payments.events import WEBHOOK, WEBHOOK_SECRET, deliver, intent_event
 
 pytestmark = pytest.mark.django_db
 
