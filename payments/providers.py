@@ -1,7 +1,7 @@
 """Payment providers: Stripe in production, a local stand-in that needs no account.
 
 Both speak Stripe's webhook format: events are JSON signed with the endpoint secret in a
-`Stripe-Signature` header, checked by `stripe.Webhook.construct_event`. The local provider
+`Stripe-Signature` header, checked by `stripe.WebhookSignature.verify_header`. The local provider
 makes its intents itself and signs its events with the local secret, so they go through the
 same webhook code as Stripe's.
 """
@@ -52,6 +52,19 @@ class Provider(Protocol):
     def event_read(self, *, payload: bytes, signature: str) -> Event: ...
 
 
+# How far a signature's timestamp may be from now, either way (Stripe's default is 300 s).
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+def _signed_at(signature: str) -> int:
+    """Return the `t=` timestamp of a Stripe-Signature header."""
+    for part in signature.split(","):
+        name, _, value = part.strip().partition("=")
+        if name == "t" and value.isascii() and value.isdigit():
+            return int(value)
+    raise InvalidWebhook("The Stripe-Signature header has no timestamp.")
+
+
 def _event_of(payload: bytes, signature: str, secret: str) -> Event:
     # Imported on the first payment: stripe is large and most requests never need it.
     import stripe
@@ -59,27 +72,39 @@ def _event_of(payload: bytes, signature: str, secret: str) -> Event:
     if not signature:
         raise InvalidWebhook("The Stripe-Signature header is missing.")
     try:
-        stripe.Webhook.construct_event(payload, signature, secret)
-    except stripe.SignatureVerificationError as exc:
+        # Stripe's own check of the HMAC and of a timestamp too old (a replay).
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"), signature, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
+        )
+    except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
         raise InvalidWebhook("The signature does not match this endpoint's secret.") from exc
-    except ValueError as exc:  # not JSON
-        raise InvalidWebhook("The body is not a JSON event.") from exc
+    # Stripe checks only the past; a timestamp from the future is refused as well.
+    if _signed_at(signature) > time.time() + SIGNATURE_TOLERANCE_SECONDS:
+        raise InvalidWebhook("The signature's timestamp is in the future.")
     # Verified: read the fields this shop uses from the very bytes that were signed.
     try:
         event = json.loads(payload)
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested absurdly deep
+        raise InvalidWebhook("The body is not a JSON event.") from exc
+    try:
+        if not isinstance(event, dict):
+            raise TypeError("not an object")
         intent = event["data"]["object"]
         failure = intent.get("last_payment_error") or {}
-        return Event(
-            id=str(event["id"]),
-            type=str(event["type"]),
-            intent_id=str(intent.get("id", "")),
+        read = Event(
+            id=str(event["id"])[:255],
+            type=str(event["type"])[:100],
+            intent_id=str(intent.get("id", ""))[:255],
             amount_minor=int(intent.get("amount_received") or intent.get("amount") or 0),
-            currency=str(intent.get("currency", "")),
-            reference=str((intent.get("metadata") or {}).get("order_reference", "")),
+            currency=str(intent.get("currency", ""))[:3],
+            reference=str((intent.get("metadata") or {}).get("order_reference", ""))[:32],
             error=str(failure.get("message", ""))[:500],
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise InvalidWebhook("The event does not have the expected shape.") from exc
+    if any("\x00" in value for value in (read.id, read.type, read.intent_id, read.reference)):
+        raise InvalidWebhook("The event's ids hold a NUL character.")
+    return read
 
 
 class _StripeWebhooks:

@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 # Payments whose intent may still be paid at the provider, so expiry cancels them there.
 OPEN = (PaymentStatus.REQUIRES_PAYMENT, PaymentStatus.FAILED)
+# Payments no later event may change: the money arrived (and may have gone back).
+SETTLED = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED)
 
 
 def payment_window_end(order: Order) -> datetime:
@@ -98,6 +100,9 @@ def _on_succeeded(event: Event, name: str) -> str:
     if payment is None:
         logger.error("Payment succeeded for an unknown intent %s", event.intent_id)
         return f"unknown intent {event.intent_id}: ignored"
+    if payment.status in SETTLED:
+        # Whatever this event says (a mismatch included), a settled payment stays as it is.
+        return f"payment already {payment.status}"
     order = Order.objects.select_for_update().get(pk=payment.order_id)
     expected = (to_minor_units(order.total), order.currency.lower())
     if (event.amount_minor, event.currency.lower()) != expected:
@@ -108,8 +113,6 @@ def _on_succeeded(event: Event, name: str) -> str:
         payment.save(update_fields=["error", "updated_at"])
         logger.error("Payment %s does not match order %s: %s", payment, order, payment.error)
         return "amount or currency mismatch: the order stays unpaid"
-    if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
-        return f"payment already {payment.status}"
     payment.status = PaymentStatus.SUCCEEDED
     payment.error = ""
     payment.save(update_fields=["status", "error", "updated_at"])
@@ -137,6 +140,10 @@ def _on_failed(event: Event, name: str) -> str:
     payment = _payment_locked(event, name)
     if payment is None:
         return f"unknown intent {event.intent_id}: ignored"
+    if payment.status not in OPEN:
+        # A failure reported after the payment succeeded (events arrive in any order), was
+        # refunded or cancelled changes nothing: its status and error stay as they are.
+        return f"payment already {payment.status}: failure ignored"
     if payment.status == PaymentStatus.REQUIRES_PAYMENT:
         payment.status = PaymentStatus.FAILED
     payment.error = event.error or "The payment failed."
