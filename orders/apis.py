@@ -22,6 +22,7 @@ from orders.services import (
     order_place,
     order_place_for_customer,
 )
+from shop.api.fields import StrictIntegerField
 from shop.api.pagination import PageNumberPagination
 from shop.api.representation import FastFields
 from shop.api.schema import error_responses
@@ -155,8 +156,8 @@ class AddressInputSerializer(serializers.Serializer):
 
 
 class ItemInputSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
-    quantity = serializers.IntegerField(min_value=1)
+    product_id = StrictIntegerField(min_value=1)
+    quantity = StrictIntegerField(min_value=1, max_value=settings.SHOP_MAX_QUANTITY)
 
 
 class OrderPlaceInputSerializer(serializers.Serializer):
@@ -175,7 +176,7 @@ class CustomerOrderPlaceInputSerializer(serializers.Serializer):
 
     customer = CustomerOverrideInputSerializer(required=False)
     shipping_address = AddressInputSerializer(required=False)
-    shipping_address_id = serializers.IntegerField(
+    shipping_address_id = StrictIntegerField(
         min_value=1,
         required=False,
         help_text="An address of the customer's address book, instead of shipping_address. "

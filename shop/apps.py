@@ -7,6 +7,9 @@ class ShopConfig(AppConfig):
 
     def ready(self) -> None:
         from shop import snapstart
+        from shop.api import converters
+
+        converters.register()  # before any URLconf is loaded
 
         # Only on Lambda's Python runtime, which is where snapshot_restore_py exists.
         snapstart.register()

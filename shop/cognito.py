@@ -36,6 +36,24 @@ from shop.errors import InactiveUser
 logger = logging.getLogger(__name__)
 
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "token_use"]
+# Claims the shop stores, with the longest value accepted (sub and email are required to
+# fit their columns; Cognito allows attributes of up to 2048 characters, names are cut to
+# the column when stored).
+STORED_CLAIMS = {"sub": 128, "email": 254, "given_name": 2048, "family_name": 2048, "name": 2048}
+
+
+def _stored_claims_checked(claims: dict[str, Any]) -> None:
+    """Refuse claims the shop would store that are not short, printable strings."""
+    for name, longest in STORED_CLAIMS.items():
+        if name not in claims:
+            continue
+        value = claims[name]
+        if not isinstance(value, str) or len(value) > longest:
+            raise TokenError(f"The {name} claim is not a string of at most {longest} characters.")
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise TokenError(f"The {name} claim holds control characters.")
+    if not claims["sub"]:
+        raise TokenError("The sub claim is empty.")
 
 
 class CognitoTokenValidator:
@@ -127,6 +145,7 @@ class CognitoTokenValidator:
             raise TokenError(str(exc)) from exc
         if claims.get("token_use") != "id":
             raise TokenError("Only ID tokens are accepted.")
+        _stored_claims_checked(claims)
         return claims
 
 

@@ -11,6 +11,7 @@ from catalog.apis import AbsoluteFileUrlField
 from catalog.models import Product
 from orders.cart.selectors import cart_get
 from orders.cart.services import cart_clear, cart_item_remove, cart_item_set, cart_merge
+from shop.api.fields import StrictIntegerField
 from shop.api.schema import error_responses
 
 
@@ -50,7 +51,7 @@ class CartOutputSerializer(serializers.Serializer):
 
 
 class CartItemInputSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = StrictIntegerField(min_value=1, max_value=settings.SHOP_MAX_QUANTITY)
 
 
 def _cart_body(request) -> dict:
@@ -111,8 +112,8 @@ class CartItemApi(APIView):
 
 
 class CartMergeItemInputSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
-    quantity = serializers.IntegerField(min_value=1, max_value=10_000)
+    product_id = StrictIntegerField(min_value=1)
+    quantity = StrictIntegerField(min_value=1, max_value=10_000)
 
 
 class CartMergeInputSerializer(serializers.Serializer):

@@ -73,7 +73,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def wants_json(request: HttpRequest) -> bool:
     # Everything but the admin is an API for machines; the admin keeps Django's HTML pages.
     return not request.path.startswith("/admin/")
 
@@ -86,14 +86,14 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespon
 
 def handler404(request: HttpRequest, exception: Exception) -> Any:
     """Answer unknown URLs with the envelope outside the admin."""
-    if _wants_json(request):
+    if wants_json(request):
         return api_not_found(request)
     return defaults.page_not_found(request, exception)
 
 
 def handler400(request: HttpRequest, exception: Exception) -> Any:
     """Answer bad requests (a body over the limit, a bad Host) with the envelope, no traceback."""
-    if not _wants_json(request):
+    if not wants_json(request):
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
         return JsonResponse(error_body(TOO_LARGE_CODE, TOO_LARGE_MESSAGE), status=413)
@@ -102,7 +102,7 @@ def handler400(request: HttpRequest, exception: Exception) -> Any:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> Any:
     """Refuse a session request without a valid CSRF token: the envelope outside the admin."""
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             error_body("csrf_failed", "CSRF verification failed: send the X-CSRFToken header."),
             status=403,
@@ -112,7 +112,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> Any:
 
 def handler500(request: HttpRequest) -> Any:
     """Answer unhandled errors with the envelope outside the admin; the traceback is logged."""
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             error_body("server_error", "Something went wrong on our side."), status=500
         )

@@ -26,6 +26,8 @@ MIDDLEWARE = [
     "shop.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Inside CORS, so its own answers (400 for NUL, the envelope) still carry CORS headers.
+    "shop.api.middleware.ApiGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
