@@ -3,10 +3,15 @@
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers
 
-from catalog.filters import ORDERINGS
+from catalog.filters import IN_STOCK_VALUES, ORDERINGS, PRICE_PATTERN, SLUG_PATTERN
 from catalog.models import Category, Product
 from catalog.selectors import category_list, product_get, product_list
 from shop.api.representation import FastFields
@@ -126,17 +131,43 @@ class CategoryListApi(generics.ListAPIView):
         return category_list()
 
 
+def _price(name: str, description: str, example: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name,
+        {"type": "string", "pattern": PRICE_PATTERN},
+        description=f"{description} Digits with at most two decimals.",
+        examples=[OpenApiExample(example, value=example)],
+    )
+
+
 _PRODUCT_FILTERS = [
-    OpenApiParameter("category", str, description="Category slug."),
-    OpenApiParameter("search", str, description="Words to find in name, SKU or description."),
-    OpenApiParameter("min_price", OpenApiTypes.DECIMAL, description="Lowest price, inclusive."),
-    OpenApiParameter("max_price", OpenApiTypes.DECIMAL, description="Highest price, inclusive."),
-    OpenApiParameter("in_stock", bool, description="true: only in stock; false: only sold out."),
+    OpenApiParameter(
+        "category",
+        {"type": "string", "pattern": SLUG_PATTERN},
+        description="Category slug; one that does not exist is a 400.",
+        examples=[OpenApiExample("Coffee", value="coffee")],
+    ),
+    OpenApiParameter(
+        "search",
+        {"type": "string", "maxLength": 200, "pattern": "^[^\\x00]*$"},
+        description="Words to find in name, SKU or description.",
+        examples=[OpenApiExample("A word", value="kenya")],
+    ),
+    _price("min_price", "Lowest price, inclusive.", "5.00"),
+    _price("max_price", "Highest price, inclusive; not below min_price.", "50"),
+    OpenApiParameter(
+        "in_stock",
+        str,
+        enum=IN_STOCK_VALUES,
+        description="true (or 1): only in stock; false (or 0): only sold out.",
+        examples=[OpenApiExample("In stock", value="true")],
+    ),
     OpenApiParameter(
         "ordering",
         str,
         enum=list(ORDERINGS),
         description="Default: name, or relevance when searching.",
+        examples=[OpenApiExample("Cheapest first", value="price")],
     ),
 ]
 

@@ -1,5 +1,7 @@
 """Storefront product filters: every value is validated, a bad one is a 400, never ignored."""
 
+import re
+
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -39,8 +41,31 @@ def product_search(queryset: QuerySet[Product], text: str) -> QuerySet[Product]:
     return queryset
 
 
+# Prices in a query: digits, and at most two decimals. Decimal() would also take "1e2",
+# "+1", " 1 " and "1."; the schema says this pattern, so the filter holds to it.
+PRICE_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,100}$"
+IN_STOCK_VALUES = ["true", "false", "1", "0"]
+# Filters that refuse an empty value instead of ignoring it (the schema says none is empty).
+NOT_EMPTY = ("category", "min_price", "max_price", "in_stock", "ordering")
+
+
+class PriceField(forms.DecimalField):
+    def to_python(self, value):
+        if value not in self.empty_values and not re.match(PRICE_PATTERN, str(value)):
+            raise forms.ValidationError("Enter a price such as 12 or 12.50.", code="invalid")
+        return super().to_python(value)
+
+
+class PriceFilter(django_filters.NumberFilter):
+    field_class = PriceField
+
+
 class ProductFilterForm(forms.Form):
     def clean(self):
+        for name in NOT_EMPTY:
+            if self.data.get(name) == "":
+                self.add_error(name, "Must not be empty: leave the parameter out instead.")
         data = super().clean()
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and low > high:
@@ -53,15 +78,15 @@ class ProductFilter(django_filters.FilterSet):
         queryset=Category.objects.all(), to_field_name="slug"
     )
     search = django_filters.CharFilter(method="filter_search", max_length=200)
-    min_price = django_filters.NumberFilter(
+    min_price = PriceFilter(
         field_name="price", lookup_expr="gte", min_value=0, max_digits=12, decimal_places=2
     )
-    max_price = django_filters.NumberFilter(
+    max_price = PriceFilter(
         field_name="price", lookup_expr="lte", min_value=0, max_digits=12, decimal_places=2
     )
     in_stock = django_filters.TypedChoiceFilter(
         method="filter_in_stock",
-        choices=[("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
+        choices=[(value, value) for value in IN_STOCK_VALUES],
         coerce=lambda value: value in ("true", "1"),
     )
     ordering = django_filters.ChoiceFilter(

@@ -4,7 +4,7 @@ import re
 
 from django.conf import settings
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -25,17 +25,40 @@ from orders.services import (
 from shop.api.fields import StrictIntegerField
 from shop.api.pagination import PageNumberPagination
 from shop.api.representation import FastFields
-from shop.api.schema import error_responses
+from shop.api.schema import error_responses, request_example
 
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
-# Guests share one scope, so their keys must be unguessable: a UUID, or at least 22 URL-safe
-# characters (128 bits as base64url).
-UUID_KEY = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
-RANDOM_KEY = re.compile(r"^[A-Za-z0-9_-]{22,255}$")
+# Every key is a UUID or 22 to 255 URL-safe characters (128 bits as base64url); the schema
+# says so with the same pattern. Guests share one scope, so theirs must also be unguessable.
+UUID_PATTERN = "[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
+RANDOM_PATTERN = "[A-Za-z0-9_-]{22,255}"
+IDEMPOTENCY_KEY_PATTERN = f"^(?:{UUID_PATTERN}|{RANDOM_PATTERN})$"
+UUID_KEY = re.compile(f"^{UUID_PATTERN}$")
+RANDOM_KEY = re.compile(f"^{RANDOM_PATTERN}$")
+KEY_RULE = "A UUID (crypto.randomUUID()) or 22 to 255 random URL-safe characters."
 GUEST_KEY_RULE = (
     "Guests must send an unguessable key: a UUID (crypto.randomUUID()) or 22 to 255 random "
     "URL-safe characters (128 bits or more)."
 )
+
+
+ORDER_TOKEN_HEADER = OpenApiParameter(
+    "X-Order-Token",
+    str,
+    OpenApiParameter.HEADER,
+    description="Guests: the access token they got when placing the order. "
+    "Signed-in customers need none for their own orders.",
+    examples=[
+        OpenApiExample("A guest's token", value="q0PCj1vZ4b7mXl2oJt8sYwKf3nRd9eUh6aGxLc5iTzE")
+    ],
+)
+ADDRESS_EXAMPLE = {
+    "line1": "Main Street 1",
+    "line2": "",
+    "city": "Oslo",
+    "postal_code": "0150",
+    "country": "NO",
+}
+ITEMS_EXAMPLE = [{"product_id": 3, "quantity": 2}, {"product_id": 7, "quantity": 1}]
 
 
 class OrderPlacementAnonThrottle(AnonRateThrottle):
@@ -206,15 +229,15 @@ def _idempotency_key(request) -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return None
-    if not request.user.is_authenticated and not _unguessable(key):
-        raise ValidationError({"Idempotency-Key": [GUEST_KEY_RULE]})
-    elif not IDEMPOTENCY_KEY.match(key):
-        raise ValidationError({"Idempotency-Key": ["1 to 255 printable characters."]})
+    guest = not request.user.is_authenticated
+    if not (UUID_KEY.match(key) or RANDOM_KEY.match(key)) or (guest and not _unguessable(key)):
+        raise ValidationError({"Idempotency-Key": [GUEST_KEY_RULE if guest else KEY_RULE]})
     return key
 
 
 class OrderListCreateApi(APIView):
     throttle_classes = [OrderPlacementAnonThrottle]
+    pagination_class = PageNumberPagination  # the list answers pages (the schema says so too)
 
     def get_permissions(self):
         if self.request.method == "GET":
@@ -228,24 +251,36 @@ class OrderListCreateApi(APIView):
         },
     )
     def get(self, request):
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(order_list_for_user(user=request.user), request, self)
         rendered = OrderOutputSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(rendered)
 
     @extend_schema(
         request=OrderPlaceInputSerializer,
+        examples=[
+            request_example(
+                "A guest's order",
+                {
+                    "customer": {"name": "Ann Smith", "email": "ann@example.com", "phone": ""},
+                    "shipping_address": ADDRESS_EXAMPLE,
+                    "items": ITEMS_EXAMPLE,
+                },
+            ),
+            request_example("A signed-in customer's cart, to the default address", {}),
+        ],
         description="Guests send customer details and items. A signed-in customer may leave "
         "out `items` to check out the cart (emptied when the order commits) and `customer` "
         "to use the name and email of the ID token.",
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
-                str,
+                {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN, "maxLength": 255},
                 OpenApiParameter.HEADER,
-                description=f"{GUEST_KEY_RULE} Signed-in customers may send any 1 to 255 "
-                "printable characters. A retry with the same key and body "
-                "returns the original order instead of placing another.",
+                description=f"{KEY_RULE} A guest's must also look random (not a run of few "
+                "characters). A retry with the same key and body returns the original order "
+                "instead of placing another.",
+                examples=[OpenApiExample("A UUID", value="0b5e8d7c-6a4f-4e3d-9c2b-1a0f9e8d7c42")],
             )
         ],
         responses={
@@ -294,15 +329,7 @@ class OrderListCreateApi(APIView):
 
 class OrderDetailApi(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "X-Order-Token",
-                str,
-                OpenApiParameter.HEADER,
-                description="Guests: the access token they got when placing the order. "
-                "Signed-in customers need none for their own orders.",
-            )
-        ],
+        parameters=[ORDER_TOKEN_HEADER],
         responses={
             200: OrderOutputSerializer,
             **error_responses(e404="No such order, or not yours."),

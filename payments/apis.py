@@ -6,17 +6,17 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orders.apis import OrderOutputSerializer, OrderPlacementAnonThrottle
+from orders.apis import ORDER_TOKEN_HEADER, OrderOutputSerializer, OrderPlacementAnonThrottle
 from orders.selectors import order_get_for_viewer, order_reread
 from payments.errors import InvalidWebhook
 from payments.services import order_cancel, payment_start, payment_window_end, webhook_receive
 from shop.api.errors import error_body
-from shop.api.schema import error_responses
+from shop.api.schema import error_responses, request_example
 
 logger = logging.getLogger(__name__)
 
@@ -43,20 +43,14 @@ class PaymentOutputSerializer(serializers.Serializer):
 class OrderPaymentApi(APIView):
     @extend_schema(
         request=None,
-        parameters=[
-            OpenApiParameter(
-                "X-Order-Token",
-                str,
-                OpenApiParameter.HEADER,
-                description="Guests: the order's access token. Owners need none.",
-            )
-        ],
+        parameters=[ORDER_TOKEN_HEADER],
         responses={
             201: PaymentOutputSerializer,
             200: PaymentOutputSerializer,
             **error_responses(
                 e404="No such order, or not yours.",
                 e409="The order is not awaiting payment, or its time to pay is over.",
+                e502="The payment provider did not answer; try again.",
             ),
         },
         description="Create the order's payment (a Stripe PaymentIntent) or return the one "
@@ -83,20 +77,16 @@ class OrderCancelApi(APIView):
 
     @extend_schema(
         request=OrderCancelInputSerializer,
-        parameters=[
-            OpenApiParameter(
-                "X-Order-Token",
-                str,
-                OpenApiParameter.HEADER,
-                description="Guests: the order's access token. Owners need none.",
-            )
-        ],
+        examples=[request_example("With a reason", {"reason": "Ordered the wrong size."})],
+        parameters=[ORDER_TOKEN_HEADER],
         responses={
             200: OrderOutputSerializer,
             **error_responses(
                 e404="No such order, or not yours.",
                 e409="Shipped or already cancelled (invalid_status_transition), or a payment "
                 "has just arrived (payment_arrived: ask again in a moment).",
+                e429="Too many requests from this client; try again later.",
+                e502="The payment provider did not answer; try again.",
             ),
         },
         description="Cancel an order before it ships. Its stock comes back; what was paid is "

@@ -11,7 +11,7 @@ from reports.delivery import link_make
 from reports.models import Report, ReportKind
 from reports.selectors import report_get
 from reports.services import report_request
-from shop.api.schema import error_responses
+from shop.api.schema import error_responses, request_example
 
 
 class CanRequestReports(BasePermission):
@@ -25,7 +25,7 @@ class CanRequestReports(BasePermission):
 
 class ReportRequestInputSerializer(serializers.Serializer):
     kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=ReportKind.choices), allow_empty=False
+        child=serializers.ChoiceField(choices=ReportKind.choices), allow_empty=False, min_length=1
     )
     date_from = serializers.DateField()
     date_to = serializers.DateField()
@@ -74,6 +74,17 @@ class ReportRequestApi(APIView):
 
     @extend_schema(
         request=ReportRequestInputSerializer,
+        examples=[
+            request_example(
+                "Both reports for November",
+                {
+                    "kinds": ["orders", "products"],
+                    "date_from": "2026-11-01",
+                    "date_to": "2026-11-30",
+                    "extra_recipients": [],
+                },
+            )
+        ],
         responses={
             202: ReportQueuedOutputSerializer,
             **error_responses(e400="Invalid kinds, dates or recipients.", **_STAFF_ERRORS),

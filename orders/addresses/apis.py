@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from orders.addresses.selectors import address_get, address_list
 from orders.addresses.services import address_create, address_delete, address_update
 from orders.apis import AddressInputSerializer
-from shop.api.schema import error_responses
+from shop.api.schema import error_responses, request_example
 
 
 class AddressBookOutputSerializer(serializers.Serializer):
@@ -43,7 +43,22 @@ class AddressListApi(APIView):
         )
 
     @extend_schema(
-        request=AddressBookInputSerializer, responses={201: AddressBookOutputSerializer, **_ERRORS}
+        request=AddressBookInputSerializer,
+        examples=[
+            request_example(
+                "Home",
+                {
+                    "name": "Home",
+                    "line1": "Main Street 1",
+                    "line2": "",
+                    "city": "Oslo",
+                    "postal_code": "0150",
+                    "country": "NO",
+                    "is_default": True,
+                },
+            )
+        ],
+        responses={201: AddressBookOutputSerializer, **_ERRORS},
     )
     def post(self, request):
         serializer = AddressBookInputSerializer(data=request.data)
@@ -67,6 +82,7 @@ class AddressDetailApi(APIView):
 
     @extend_schema(
         request=AddressBookInputSerializer(partial=True),
+        examples=[request_example("Make it the default", {"is_default": True})],
         responses={200: AddressBookOutputSerializer, **_ONE_ERRORS},
     )
     def patch(self, request, address_id: int):

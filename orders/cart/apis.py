@@ -12,7 +12,7 @@ from catalog.models import Product
 from orders.cart.selectors import cart_get
 from orders.cart.services import cart_clear, cart_item_remove, cart_item_set, cart_merge
 from shop.api.fields import StrictIntegerField
-from shop.api.schema import error_responses
+from shop.api.schema import error_responses, request_example
 
 
 class CartProductOutputSerializer(serializers.Serializer):
@@ -83,6 +83,7 @@ class CartItemApi(APIView):
 
     @extend_schema(
         request=CartItemInputSerializer,
+        examples=[request_example("Two of this product", {"quantity": 2})],
         responses={
             200: CartOutputSerializer,
             **error_responses(
@@ -144,6 +145,12 @@ class CartMergeApi(APIView):
 
     @extend_schema(
         request=CartMergeInputSerializer,
+        examples=[
+            request_example(
+                "The guest cart",
+                {"items": [{"product_id": 3, "quantity": 2}, {"product_id": 7, "quantity": 1}]},
+            )
+        ],
         responses={
             200: CartMergeOutputSerializer,
             **error_responses(e400="Invalid items.", e401="Sign in to use a cart."),

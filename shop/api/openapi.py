@@ -4,10 +4,26 @@ drf-spectacular's views and extension machinery take a quarter of a second to im
 Lambda-sized CPU; the API itself does not need them, so cold starts do not pay for them.
 """
 
+from typing import Any
+
 from drf_spectacular.authentication import SessionScheme
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+# What DRF's CharField does to a string before checking it: str.strip() (Python's whitespace,
+# listed here because JSON Schema's \s is another set) and a refusal of NUL. A string is
+# valid when, NUL aside, it holds a character that stripping keeps.
+PYTHON_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# drf-spectacular offers blank-allowed fields as oneOf [this, maxLength 0]: so one character
+# at least here, or "" would match both.
+NO_NUL = "^[^\x00]+$"
+NOT_BLANK = f"^[^\x00]*[^\x00{PYTHON_WHITESPACE}][^\x00]*$"
 
 
 class CognitoIdTokenScheme(OpenApiAuthenticationExtension):
@@ -26,6 +42,76 @@ class StaffSessionScheme(SessionScheme):
     """Documents staff sign-in: the admin's session cookie, CSRF-checked (the reports API)."""
 
     target_class = "shop.auth.SessionAuthentication"
+
+
+class CharFieldScheme(OpenApiSerializerFieldExtension):
+    """Plain CharFields in requests: the schema says what DRF refuses (NUL, blank)."""
+
+    target_class = "rest_framework.fields.CharField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and "pattern" not in schema and "enum" not in schema:
+            if self.target.allow_blank:
+                schema["pattern"] = NO_NUL
+            else:
+                schema["pattern"] = NOT_BLANK
+                schema.setdefault("minLength", 1)
+        return schema
+
+
+# Answers every operation may give, whatever it does (see shop.api.middleware and errors).
+COMMON = {
+    "400": "Malformed request: a NUL byte in the path or a query parameter, or invalid fields.",
+    "401": "A bearer token was sent but is invalid or expired (or the operation needs one).",
+    "503": "The database does not answer; try again after Retry-After seconds.",
+}
+WITH_BODY = {
+    "413": "The request body is larger than this API accepts.",
+    "415": "The request body is not JSON.",
+}
+WITH_PATH = {"404": "Not found (also a path parameter not in the documented form)."}
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+    }
+
+
+# Examples of path parameters, by name (so that schemathesis' examples phase calls each).
+PATH_EXAMPLES: dict[str, Any] = {
+    "id": 3,
+    "product_id": 3,
+    "address_id": 1,
+    "slug": "kenya-aa-cof-004",
+    "reference": "GGABR-WE85Z",
+    "report_id": "3f0c6d1e-8a5b-4c2d-9e7f-1a2b3c4d5e6f",
+}
+
+
+def postprocess(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """Document the statuses every operation can answer, as the middleware and handler do;
+    give each path parameter an example."""
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] in PATH_EXAMPLES:
+                    parameter.setdefault("example", PATH_EXAMPLES[parameter["name"]])
+            statuses = dict(COMMON)
+            if "requestBody" in operation:
+                statuses.update(WITH_BODY)
+            if "{" in path:
+                statuses.update(WITH_PATH)
+            responses = operation.setdefault("responses", {})
+            for status, description in statuses.items():
+                responses.setdefault(status, _error(description))
+            responses["503"].setdefault("headers", RETRY_AFTER)
+            if "429" in responses:
+                responses["429"].setdefault("headers", RETRY_AFTER)
+    return result
 
 
 def preprocess(endpoints, **kwargs):

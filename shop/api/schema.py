@@ -1,6 +1,8 @@
 """OpenAPI pieces shared by every API: the error envelope."""
 
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 ErrorEnvelope = inline_serializer(
@@ -16,6 +18,11 @@ ErrorEnvelope = inline_serializer(
         )
     },
 )
+
+
+def request_example(name: str, value: Any) -> OpenApiExample:
+    """A request body example for the docs and for schemathesis' examples phase."""
+    return OpenApiExample(name, value=value, request_only=True)
 
 
 def error_responses(**described: str) -> dict[int, OpenApiResponse]:

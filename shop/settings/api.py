@@ -30,6 +30,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["shop.api.openapi.preprocess"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shop.api.openapi.postprocess",
+    ],
+    # The path converters of shop.api.converters, as their regexes and bounds say.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+        "reference": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,16}$"},
+    },
 }
 
 # Browser SPAs on other origins (the storefront): CORS_ALLOWED_ORIGINS lists them, e.g.
