@@ -22,7 +22,7 @@ from orders.services import (
     order_place,
     order_place_for_customer,
 )
-from shop.api.fields import StrictIntegerField
+from shop.api.fields import StrictIntegerField, TextField
 from shop.api.pagination import PageNumberPagination
 from shop.api.representation import FastFields
 from shop.api.schema import error_responses, request_example
@@ -160,16 +160,16 @@ class PlacedOrderOutputSerializer(OrderOutputSerializer):
 
 
 class CustomerInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = TextField(max_length=200)
     email = serializers.EmailField(max_length=254)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    phone = TextField(max_length=40, required=False, allow_blank=True, default="")
 
 
 class AddressInputSerializer(serializers.Serializer):
-    line1 = serializers.CharField(max_length=200)
-    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    city = serializers.CharField(max_length=100)
-    postal_code = serializers.CharField(max_length=20)
+    line1 = TextField(max_length=200)
+    line2 = TextField(max_length=200, required=False, allow_blank=True, default="")
+    city = TextField(max_length=100)
+    postal_code = TextField(max_length=20)
     country = serializers.RegexField(
         r"^[A-Za-z]{2}$", max_length=2, error_messages={"invalid": "A two-letter ISO code."}
     )
@@ -186,11 +186,16 @@ class ItemInputSerializer(serializers.Serializer):
 class OrderPlaceInputSerializer(serializers.Serializer):
     customer = CustomerInputSerializer()
     shipping_address = AddressInputSerializer()
-    items = ItemInputSerializer(many=True, allow_empty=False)
+    items = serializers.ListField(
+        child=ItemInputSerializer(),
+        allow_empty=False,
+        min_length=1,
+        max_length=settings.SHOP_MAX_ORDER_LINES,
+    )
 
 
 class CustomerOverrideInputSerializer(CustomerInputSerializer):
-    name = serializers.CharField(max_length=200, required=False)
+    name = TextField(max_length=200, required=False)
     email = serializers.EmailField(max_length=254, required=False)
 
 
@@ -205,7 +210,13 @@ class CustomerOrderPlaceInputSerializer(serializers.Serializer):
         help_text="An address of the customer's address book, instead of shipping_address. "
         "Leave both out to ship to the default address.",
     )
-    items = ItemInputSerializer(many=True, allow_empty=False, required=False)
+    items = serializers.ListField(
+        child=ItemInputSerializer(),
+        allow_empty=False,
+        min_length=1,
+        max_length=settings.SHOP_MAX_ORDER_LINES,
+        required=False,
+    )
 
     def validate(self, data: dict) -> dict:
         if "shipping_address" in data and "shipping_address_id" in data:
@@ -257,7 +268,9 @@ class OrderListCreateApi(APIView):
         return paginator.get_paginated_response(rendered)
 
     @extend_schema(
-        request=OrderPlaceInputSerializer,
+        # One schema for both: guests must send customer, shipping_address and items (a 400
+        # names what is missing); a signed-in customer may leave any of them out.
+        request=CustomerOrderPlaceInputSerializer,
         examples=[
             request_example(
                 "A guest's order",
@@ -269,9 +282,10 @@ class OrderListCreateApi(APIView):
             ),
             request_example("A signed-in customer's cart, to the default address", {}),
         ],
-        description="Guests send customer details and items. A signed-in customer may leave "
-        "out `items` to check out the cart (emptied when the order commits) and `customer` "
-        "to use the name and email of the ID token.",
+        description="Guests must send `customer`, `shipping_address` and `items`. A signed-in "
+        "customer may leave out `items` to check out the cart (emptied when the order commits), "
+        "`customer` to use the name and email of the ID token, and `shipping_address` to ship "
+        "to an address of the book (`shipping_address_id`) or to the default one.",
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from orders.addresses.selectors import address_get, address_list
 from orders.addresses.services import address_create, address_delete, address_update
 from orders.apis import AddressInputSerializer
+from shop.api.fields import StrictBooleanField, TextField
 from shop.api.schema import error_responses, request_example
 
 
@@ -26,8 +27,8 @@ class AddressBookOutputSerializer(serializers.Serializer):
 class AddressBookInputSerializer(AddressInputSerializer):
     """A shipping address as checkout takes it, plus its name in the book and the default."""
 
-    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    is_default = serializers.BooleanField(required=False, default=False)
+    name = TextField(max_length=50, required=False, allow_blank=True, default="")
+    is_default = StrictBooleanField(required=False, default=False)
 
 
 _ERRORS = error_responses(e400="Invalid fields.", e401="Sign in to keep addresses.")

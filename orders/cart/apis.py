@@ -118,12 +118,7 @@ class CartMergeItemInputSerializer(serializers.Serializer):
 
 
 class CartMergeInputSerializer(serializers.Serializer):
-    items = CartMergeItemInputSerializer(many=True)
-
-    def validate_items(self, items: list) -> list:
-        if len(items) > 200:
-            raise serializers.ValidationError("At most 200 items.")
-        return items
+    items = serializers.ListField(child=CartMergeItemInputSerializer(), max_length=200)
 
 
 class CartMergeReportSerializer(serializers.Serializer):

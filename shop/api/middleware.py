@@ -65,6 +65,18 @@ class ApiGuardMiddleware:
             if wants_json(request):
                 return _envelope(400, "bad_request", "The path or a query parameter holds NUL.")
             raise NulInRequest("NUL in the path or the query string")
+        if _is_api(request):
+            repeated = sorted(key for key, values in request.GET.lists() if len(values) > 1)
+            if repeated:
+                # Every API parameter takes one value; Django would silently use the last.
+                return JsonResponse(
+                    error_body(
+                        "bad_request",
+                        "A query parameter is given more than once.",
+                        {name: ["Give it once."] for name in repeated},
+                    ),
+                    status=400,
+                )
         response = self.get_response(request)
         if (
             response.status_code >= 400

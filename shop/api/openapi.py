@@ -44,10 +44,10 @@ class StaffSessionScheme(SessionScheme):
     target_class = "shop.auth.SessionAuthentication"
 
 
-class CharFieldScheme(OpenApiSerializerFieldExtension):
-    """Plain CharFields in requests: the schema says what DRF refuses (NUL, blank)."""
+class TextFieldScheme(OpenApiSerializerFieldExtension):
+    """Text in requests: the schema says what the field refuses (NUL, blank)."""
 
-    target_class = "rest_framework.fields.CharField"
+    target_class = "shop.api.fields.TextField"
 
     def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
@@ -105,6 +105,8 @@ def postprocess(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[s
                 statuses.update(WITH_BODY)
             if "{" in path:
                 statuses.update(WITH_PATH)
+            if any(p["name"] == "page" for p in operation.get("parameters", [])):
+                statuses["404"] = "No such page (past the last one)."
             responses = operation.setdefault("responses", {})
             for status, description in statuses.items():
                 responses.setdefault(status, _error(description))
