@@ -22,7 +22,7 @@ from orders.services import (
     order_place,
     order_place_for_customer,
 )
-from shop.api.fields import StrictIntegerField, TextField
+from shop.api.fields import InputSerializer, StrictIntegerField, TextField
 from shop.api.pagination import PageNumberPagination
 from shop.api.representation import FastFields
 from shop.api.schema import error_responses, request_example
@@ -159,13 +159,13 @@ class PlacedOrderOutputSerializer(OrderOutputSerializer):
     )
 
 
-class CustomerInputSerializer(serializers.Serializer):
+class CustomerInputSerializer(InputSerializer):
     name = TextField(max_length=200)
     email = serializers.EmailField(max_length=254)
     phone = TextField(max_length=40, required=False, allow_blank=True, default="")
 
 
-class AddressInputSerializer(serializers.Serializer):
+class AddressInputSerializer(InputSerializer):
     line1 = TextField(max_length=200)
     line2 = TextField(max_length=200, required=False, allow_blank=True, default="")
     city = TextField(max_length=100)
@@ -178,12 +178,12 @@ class AddressInputSerializer(serializers.Serializer):
         return value.upper()
 
 
-class ItemInputSerializer(serializers.Serializer):
+class ItemInputSerializer(InputSerializer):
     product_id = StrictIntegerField(min_value=1)
     quantity = StrictIntegerField(min_value=1, max_value=settings.SHOP_MAX_QUANTITY)
 
 
-class OrderPlaceInputSerializer(serializers.Serializer):
+class OrderPlaceInputSerializer(InputSerializer):
     customer = CustomerInputSerializer()
     shipping_address = AddressInputSerializer()
     items = serializers.ListField(
@@ -199,7 +199,7 @@ class CustomerOverrideInputSerializer(CustomerInputSerializer):
     email = serializers.EmailField(max_length=254, required=False)
 
 
-class CustomerOrderPlaceInputSerializer(serializers.Serializer):
+class CustomerOrderPlaceInputSerializer(InputSerializer):
     """A signed-in customer's order: name and email default to the token's, items to the cart."""
 
     customer = CustomerOverrideInputSerializer(required=False)
@@ -302,6 +302,7 @@ class OrderListCreateApi(APIView):
             **error_responses(
                 e400="Invalid fields, an empty cart, or products that cannot be bought.",
                 e401="A bearer token was sent but is invalid or expired.",
+                e404="shipping_address_id is not an address of your book.",
                 e409="Not enough stock (insufficient_stock, with each short item).",
                 e422="Idempotency-Key reused with a different body.",
                 e429="Too many orders from this client; try again later.",

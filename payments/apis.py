@@ -16,7 +16,7 @@ from orders.selectors import order_get_for_viewer, order_reread
 from payments.errors import InvalidWebhook
 from payments.services import order_cancel, payment_start, payment_window_end, webhook_receive
 from shop.api.errors import error_body
-from shop.api.fields import TextField
+from shop.api.fields import InputSerializer, TextField
 from shop.api.schema import error_responses, request_example
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class OrderPaymentApi(APIView):
         )
 
 
-class OrderCancelInputSerializer(serializers.Serializer):
+class OrderCancelInputSerializer(InputSerializer):
     reason = TextField(max_length=200, required=False, allow_blank=True, default="")
 
 

@@ -1,7 +1,7 @@
 """Staff API: request a report and follow it. Needs the reports permissions (Report viewers)."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -11,6 +11,7 @@ from reports.delivery import link_make
 from reports.models import Report, ReportKind
 from reports.selectors import report_get
 from reports.services import report_request
+from shop.api.fields import InputSerializer
 from shop.api.schema import error_responses, request_example
 
 
@@ -23,7 +24,7 @@ class CanRequestReports(BasePermission):
         return user.has_perm(needed)
 
 
-class ReportRequestInputSerializer(serializers.Serializer):
+class ReportRequestInputSerializer(InputSerializer):
     kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=ReportKind.choices), allow_empty=False, min_length=1
     )
@@ -67,6 +68,21 @@ class ReportOutputSerializer(serializers.Serializer):
 
 
 _STAFF_ERRORS = {"e401": "Not signed in.", "e403": "Not allowed to use reports."}
+# Session requests that write are CSRF-checked: Django's csrftoken cookie, echoed in a header.
+_CSRF = [
+    OpenApiParameter(
+        "csrftoken",
+        str,
+        OpenApiParameter.COOKIE,
+        description="Django's CSRF cookie, set when signing in to the admin.",
+    ),
+    OpenApiParameter(
+        "X-CSRFToken",
+        str,
+        OpenApiParameter.HEADER,
+        description="The csrftoken cookie's value; without it a signed-in POST is a 403.",
+    ),
+]
 
 
 class ReportRequestApi(APIView):
@@ -74,6 +90,7 @@ class ReportRequestApi(APIView):
 
     @extend_schema(
         request=ReportRequestInputSerializer,
+        parameters=_CSRF,
         examples=[
             request_example(
                 "Both reports for November",

@@ -11,7 +11,7 @@ from catalog.apis import AbsoluteFileUrlField
 from catalog.models import Product
 from orders.cart.selectors import cart_get
 from orders.cart.services import cart_clear, cart_item_remove, cart_item_set, cart_merge
-from shop.api.fields import StrictIntegerField
+from shop.api.fields import InputSerializer, StrictIntegerField
 from shop.api.schema import error_responses, request_example
 
 
@@ -50,7 +50,7 @@ class CartOutputSerializer(serializers.Serializer):
         return settings.SHOP_CURRENCY
 
 
-class CartItemInputSerializer(serializers.Serializer):
+class CartItemInputSerializer(InputSerializer):
     quantity = StrictIntegerField(min_value=1, max_value=settings.SHOP_MAX_QUANTITY)
 
 
@@ -112,12 +112,12 @@ class CartItemApi(APIView):
         return _cart_response(request)
 
 
-class CartMergeItemInputSerializer(serializers.Serializer):
+class CartMergeItemInputSerializer(InputSerializer):
     product_id = StrictIntegerField(min_value=1)
     quantity = StrictIntegerField(min_value=1, max_value=10_000)
 
 
-class CartMergeInputSerializer(serializers.Serializer):
+class CartMergeInputSerializer(InputSerializer):
     items = serializers.ListField(child=CartMergeItemInputSerializer(), max_length=200)
 
 

@@ -51,3 +51,24 @@ class TextField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class InputSerializer(serializers.Serializer):
+    """A request body: fields it does not declare are refused, not silently dropped.
+
+    A typo ("quantiy") would otherwise be ignored and its default used. The schema says
+    `additionalProperties: false` for every subclass (shop.api.openapi.InputSerializerScheme).
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        names = set(data) if isinstance(data, dict) else set()
+        unknown = {str(name): ["Unknown field."] for name in sorted(names - set(self.fields))}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value

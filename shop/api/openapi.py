@@ -9,6 +9,7 @@ from typing import Any
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
+    OpenApiSerializerExtension,
     OpenApiSerializerFieldExtension,
 )
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
@@ -42,6 +43,18 @@ class StaffSessionScheme(SessionScheme):
     """Documents staff sign-in: the admin's session cookie, CSRF-checked (the reports API)."""
 
     target_class = "shop.auth.SessionAuthentication"
+
+
+class InputSerializerScheme(OpenApiSerializerExtension):
+    """Request bodies refuse fields they do not declare, and the schema says so."""
+
+    target_class = "shop.api.fields.InputSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["additionalProperties"] = False
+        return schema
 
 
 class TextFieldScheme(OpenApiSerializerFieldExtension):

@@ -234,3 +234,81 @@ def test_a_signed_webhook_body_that_is_not_an_event_is_a_400(api_client, setting
     response = deliver(api_client, payload, WEBHOOK_SECRET)
     _envelope(response, 400, "invalid_webhook")
     assert not WebhookEvent.objects.exists()
+
+
+# Fields a body does not declare: refused (a typo is not silently dropped, a price sent by a
+# client is never used).
+def test_a_price_sent_by_a_client_is_refused_and_nothing_is_written(api_client):
+    product = ProductFactory(stock=5)
+    body = order_body((product.pk, 2))
+    body["items"][0]["unit_price"] = "0.01"
+    body["total"] = "0.01"
+    error = _envelope(_guest_post(api_client, body), 400, "invalid")
+    assert error["details"]["total"] == ["Unknown field."]
+    assert error["details"]["items"]["0"]["unit_price"] == ["Unknown field."]
+    assert not Order.objects.exists()
+    assert Product.objects.get(pk=product.pk).stock == 5
+
+
+def test_a_misspelt_cart_field_is_refused(customer_client):
+    product = ProductFactory(stock=5)
+    response = customer_client().put(
+        f"/api/v1/cart/items/{product.pk}/", {"quantiy": 2}, format="json"
+    )
+    details = _envelope(response, 400, "invalid")["details"]
+    assert details["quantiy"] == ["Unknown field."] and "quantity" in details
+
+
+def test_a_cart_merge_of_more_than_200_items_is_a_400(customer_client):
+    items = [{"product_id": n, "quantity": 1} for n in range(1, 202)]
+    response = customer_client().post("/api/v1/cart/merge/", {"items": items}, format="json")
+    assert "items" in _envelope(response, 400, "invalid")["details"]
+
+
+@pytest.mark.parametrize("query", ["page=1&page=2", "category=a&category=b"])
+def test_a_query_parameter_given_twice_is_a_400(api_client, query):
+    error = _envelope(api_client.get(f"/api/v1/products/?{query}"), 400, "bad_request")
+    assert list(error["details"]) == [query.split("=")[0]]
+
+
+@pytest.mark.parametrize("key", ["short-key", "k" * 21, "a key with spaces"])
+def test_a_customer_key_not_in_the_documented_form_is_a_400(customer_client, key):
+    product = ProductFactory(stock=5)
+    response = customer_client().post(
+        "/api/v1/orders/",
+        {"items": [{"product_id": product.pk, "quantity": 1}]},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+    assert "Idempotency-Key" in _envelope(response, 400, "invalid")["details"]
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("raw", ["0", "1", '"yes"', '"true"'])
+def test_an_address_default_flag_that_is_not_a_json_boolean_is_a_400(customer_client, raw):
+    body = (
+        json.dumps(
+            {"line1": "Main Street 1", "city": "Oslo", "postal_code": "0150", "country": "NO"}
+        )[:-1]
+        + f', "is_default": {raw}}}'
+    )
+    response = customer_client().post(
+        "/api/v1/me/addresses/", body, content_type="application/json"
+    )
+    assert "is_default" in _envelope(response, 400, "invalid")["details"]
+
+
+@pytest.mark.parametrize("raw", ["12", "1.5", "true", "[]"])
+def test_text_that_is_not_a_json_string_is_a_400(api_client, raw):
+    product = ProductFactory(stock=5)
+    body = order_body((product.pk, 1))
+    body["shipping_address"]["postal_code"] = "PLACEHOLDER"
+    response = api_client.post(
+        "/api/v1/orders/",
+        _with(body, "PLACEHOLDER", raw),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    error = _envelope(response, 400, "invalid")
+    assert "postal_code" in error["details"]["shipping_address"]
+    assert not Order.objects.exists()
