@@ -1,7 +1,7 @@
 """Staff API: request a report and follow it. Needs the reports permissions (Report viewers)."""
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -75,12 +75,14 @@ _CSRF = [
         str,
         OpenApiParameter.COOKIE,
         description="Django's CSRF cookie, set when signing in to the admin.",
+        examples=[OpenApiExample("A CSRF secret", value="8xk2Qm4Vn7Rt1Yw3Ze5Ua9Bc6Dh0Fj2L")],
     ),
     OpenApiParameter(
         "X-CSRFToken",
         str,
         OpenApiParameter.HEADER,
         description="The csrftoken cookie's value; without it a signed-in POST is a 403.",
+        examples=[OpenApiExample("The cookie's value", value="8xk2Qm4Vn7Rt1Yw3Ze5Ua9Bc6Dh0Fj2L")],
     ),
 ]
 
