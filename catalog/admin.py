@@ -17,6 +17,7 @@ from catalog.services import (
 )
 from shop.admin_widgets import status_pill
 from shop.errors import DomainError
+from shop.text import human_text
 
 
 class StockLevelFilter(admin.SimpleListFilter):
@@ -101,6 +102,7 @@ class ProductAdminForm(forms.ModelForm):
     adjust_reason = forms.CharField(
         required=False,
         max_length=200,
+        validators=[human_text],
         label="Reason",
         help_text="e.g. Delivery from supplier, Damaged, Stock count.",
     )

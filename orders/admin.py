@@ -17,6 +17,8 @@ from orders.services import order_set_status
 from shop.admin_widgets import ReadOnlyTabularInline, status_pill
 from shop.errors import DomainError
 from shop.models import Customer
+from shop.text import MESSAGE as TEXT_RULE
+from shop.text import is_visible_text
 
 STATUS_COLOURS: dict[str, str] = {
     OrderStatus.PLACED: "#b26b00",
@@ -185,6 +187,10 @@ class OrderAdmin(admin.ModelAdmin):
         self, request, orders, to_status: str, note: str = "", tracking_number: str = ""
     ) -> None:
         """Move each order through the service and say, per order, what was refused."""
+        for label, value in (("Note", note), ("Tracking number", tracking_number)):
+            if value and not is_visible_text(value):
+                self.message_user(request, f"{label}: {TEXT_RULE} Nothing changed.", messages.ERROR)
+                return
         done, refused = [], []
         for order in orders:
             try:

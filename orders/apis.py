@@ -1,6 +1,9 @@
 """Storefront order API: place an order, read it back."""
 
+import itertools
+import math
 import re
+from collections import Counter
 
 from django.conf import settings
 from django.urls import reverse
@@ -9,10 +12,12 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from catalog.apis import AbsoluteFileUrlField
+from orders.errors import EmailNotVerified
+from orders.holds import client_key_of
 from orders.models import Order
 from orders.selectors import order_get_for_viewer, order_list_for_user
 from orders.services import (
@@ -22,7 +27,7 @@ from orders.services import (
     order_place,
     order_place_for_customer,
 )
-from shop.api.fields import InputSerializer, StrictIntegerField, TextField
+from shop.api.fields import EmailAddressField, InputSerializer, StrictIntegerField, TextField
 from shop.api.pagination import PageNumberPagination
 from shop.api.representation import FastFields
 from shop.api.schema import error_responses, request_example
@@ -33,11 +38,16 @@ UUID_PATTERN = "[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
 RANDOM_PATTERN = "[A-Za-z0-9_-]{22,255}"
 IDEMPOTENCY_KEY_PATTERN = f"^(?:{UUID_PATTERN}|{RANDOM_PATTERN})$"
 UUID_KEY = re.compile(f"^{UUID_PATTERN}$")
+# Version 4 (random): the version digit is 4, the variant digit 8, 9, a or b.
+UUID_V4_KEY = re.compile(
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$"
+)
 RANDOM_KEY = re.compile(f"^{RANDOM_PATTERN}$")
 KEY_RULE = "A UUID (crypto.randomUUID()) or 22 to 255 random URL-safe characters."
 GUEST_KEY_RULE = (
-    "Guests must send an unguessable key: a UUID (crypto.randomUUID()) or 22 to 255 random "
-    "URL-safe characters (128 bits or more)."
+    "Guests must send an unguessable key: a version-4 UUID (crypto.randomUUID()) or 22 to "
+    "255 random URL-safe characters (128 bits or more); sequences, repeats and typed keys "
+    "are refused."
 )
 
 
@@ -62,11 +72,28 @@ ITEMS_EXAMPLE = [{"product_id": 3, "quantity": 2}, {"product_id": 7, "quantity":
 
 
 class OrderPlacementAnonThrottle(AnonRateThrottle):
+    """Guests placing (or cancelling) orders, per client address."""
+
     scope = "order_place_anon"
 
     def get_rate(self) -> str:
         # Read at request time, so the rate is a plain Django setting.
         return settings.SHOP_ORDER_THROTTLE_ANON
+
+
+class OrderPlacementUserThrottle(UserRateThrottle):
+    """Signed-in customers placing orders, per account (anyone can sign up to the pool)."""
+
+    scope = "order_place_user"
+
+    def get_rate(self) -> str:
+        return settings.SHOP_ORDER_THROTTLE_USER
+
+    def allow_request(self, request, view) -> bool:
+        # Guests are the anonymous throttle's; DRF's UserRateThrottle would count them too.
+        if not request.user.is_authenticated:
+            return True
+        return super().allow_request(request, view)
 
 
 class OrderLineOutputSerializer(serializers.Serializer):
@@ -161,7 +188,7 @@ class PlacedOrderOutputSerializer(OrderOutputSerializer):
 
 class CustomerInputSerializer(InputSerializer):
     name = TextField(max_length=200)
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField(max_length=254)
     phone = TextField(max_length=40, required=False, allow_blank=True, default="")
 
 
@@ -196,7 +223,7 @@ class OrderPlaceInputSerializer(InputSerializer):
 
 class CustomerOverrideInputSerializer(CustomerInputSerializer):
     name = TextField(max_length=200, required=False)
-    email = serializers.EmailField(max_length=254, required=False)
+    email = EmailAddressField(max_length=254, required=False)
 
 
 class CustomerOrderPlaceInputSerializer(InputSerializer):
@@ -224,16 +251,40 @@ class CustomerOrderPlaceInputSerializer(InputSerializer):
         return data
 
 
-def _unguessable(key: str) -> bool:
-    """A UUID or a long URL-safe string, and not a run of few characters ("aaaa", "0000").
+def _entropy_per_character(text: str) -> float:
+    """Shannon entropy of the text's own character mix, in bits per character."""
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
 
-    The bars for distinct characters are far below what random keys show (a random UUID has
-    about 14 different hex digits, 22 random URL-safe characters about 19), so they refuse
-    only keys a person typed.
+
+def _sequential_share(text: str) -> float:
+    """Share of neighbouring characters that repeat or step by one ("aa", "ab", "98")."""
+    pairs = list(itertools.pairwise(text))
+    return sum(abs(ord(a) - ord(b)) <= 1 for a, b in pairs) / len(pairs)
+
+
+def _unguessable(key: str) -> bool:
+    """A version-4 UUID or 22+ URL-safe characters, whose character mix looks random.
+
+    The bars sit far below what random keys show: over 200,000 random keys, a UUID's 32 hex
+    digits never fell under 2.7 bits of entropy a character nor over 0.55 sequential pairs,
+    22 random URL-safe characters never under 3.3 bits nor over 0.34. Typed keys
+    ("abcdefghijklmnopqrstuv", "12345678-1234-...", repeats) fail one or the other.
     """
-    if UUID_KEY.match(key):
-        return len(set(key.lower()) - {"-"}) >= 5
-    return bool(RANDOM_KEY.match(key)) and len(set(key)) >= 8
+    if UUID_V4_KEY.match(key):
+        digits = key.replace("-", "").lower()
+        return _entropy_per_character(digits) >= 2.5 and _sequential_share(digits) <= 0.7
+    if RANDOM_KEY.match(key):
+        return _entropy_per_character(key) >= 3.0 and _sequential_share(key) <= 0.6
+    return False
+
+
+def _email_verified_or_refuse(request) -> None:
+    """Refuse (403) a customer whose token does not vouch for the email orders are sent to."""
+    claims = request.auth if isinstance(request.auth, dict) else {}
+    verified = claims.get("email_verified") in (True, "true")
+    if settings.COGNITO_REQUIRE_VERIFIED_EMAIL and not verified:
+        raise EmailNotVerified()
 
 
 def _idempotency_key(request) -> str | None:
@@ -247,13 +298,17 @@ def _idempotency_key(request) -> str | None:
 
 
 class OrderListCreateApi(APIView):
-    throttle_classes = [OrderPlacementAnonThrottle]
+    throttle_classes = [OrderPlacementAnonThrottle, OrderPlacementUserThrottle]
     pagination_class = PageNumberPagination  # the list answers pages (the schema says so too)
 
     def get_permissions(self):
         if self.request.method == "GET":
             return [IsAuthenticated()]
         return [AllowAny()]
+
+    def get_throttles(self):
+        # Placing orders is throttled; reading one's own list is not.
+        return super().get_throttles() if self.request.method == "POST" else []
 
     @extend_schema(
         responses={
@@ -291,9 +346,8 @@ class OrderListCreateApi(APIView):
                 "Idempotency-Key",
                 {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN, "maxLength": 255},
                 OpenApiParameter.HEADER,
-                description=f"{KEY_RULE} A guest's must also look random (not a run of few "
-                "characters). A retry with the same key and body returns the original order "
-                "instead of placing another.",
+                description=f"{KEY_RULE} {GUEST_KEY_RULE} A retry with the same key and body "
+                "returns the original order instead of placing another.",
                 examples=[OpenApiExample("A UUID", value="0b5e8d7c-6a4f-4e3d-9c2b-1a0f9e8d7c42")],
             )
         ],
@@ -302,10 +356,12 @@ class OrderListCreateApi(APIView):
             **error_responses(
                 e400="Invalid fields, an empty cart, or products that cannot be bought.",
                 e401="A bearer token was sent but is invalid or expired.",
+                e403="The customer's email is not verified (email_not_verified).",
                 e404="shipping_address_id is not an address of your book.",
                 e409="Not enough stock (insufficient_stock, with each short item).",
                 e422="Idempotency-Key reused with a different body.",
-                e429="Too many orders from this client; try again later.",
+                e429="Too many orders from this client (throttled), or its unpaid orders hold "
+                "as much stock as one client may (too_many_unpaid_orders); see Retry-After.",
             ),
         },
     )
@@ -320,8 +376,10 @@ class OrderListCreateApi(APIView):
                 customer=Customer(**data["customer"]),
                 address=Address(**data["shipping_address"]),
                 idempotency_key=key,
+                client_key=client_key_of(request.META.get("REMOTE_ADDR", "")),
             )
         else:
+            _email_verified_or_refuse(request)
             serializer = CustomerOrderPlaceInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data

@@ -51,3 +51,24 @@ class EmptyCart(DomainError):
     code = "empty_cart"
     status_code = 400
     default_message = "The cart is empty: there is nothing to order."
+
+
+class TooManyUnpaidOrders(DomainError):
+    """One client's unpaid orders hold as much stock as one client may (orders.holds)."""
+
+    code = "too_many_unpaid_orders"
+    status_code = 429
+    default_message = "Unpaid orders of this client already hold as much stock as allowed."
+
+    def __init__(self, message: str | None = None, *, details=None, retry_after: int = 60):
+        super().__init__(message, details={**(details or {}), "retry_after": retry_after})
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class EmailNotVerified(DomainError):
+    code = "email_not_verified"
+    status_code = 403
+    default_message = (
+        "Verify your email address with the sign-in provider before ordering: order emails "
+        "go to the account's verified address."
+    )

@@ -62,6 +62,10 @@ class Order(models.Model):
     )
     # SHA-256 of the guest's access token; the token itself is shown once and never stored.
     access_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Who holds stock with unpaid orders (orders.holds): a guest's client address (an IPv6
+    # address by its /64 network), and when the payment was first started.
+    client_key = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    payment_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField("placed at", default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

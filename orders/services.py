@@ -26,6 +26,7 @@ from orders.errors import (
     InvalidStatusTransition,
     ProductUnavailable,
 )
+from orders.holds import holds_check
 from orders.models import (
     STATUS_TRANSITIONS,
     CartItem,
@@ -183,8 +184,12 @@ def order_place(
     idempotency_key: str | None = None,
     from_cart: bool = False,
     request_hash: str | None = None,
+    client_key: str = "",
 ) -> PlacedOrder:
     """Place an order in one transaction: check items, take stock, snapshot lines, total it.
+
+    `client_key` names the guest client (orders.holds.client_key_of), whose unpaid orders
+    hold a bounded number of units.
 
     With `from_cart`, the customer's cart loses what was ordered in the same transaction:
     it is emptied only if the order commits. `request_hash` stands for the request under the
@@ -192,7 +197,8 @@ def order_place(
     """
     lines = _items_merged(items)
     guest = user is None
-    if guest and sum(lines.values()) > settings.SHOP_MAX_GUEST_ORDER_UNITS:
+    units = sum(lines.values())
+    if guest and units > settings.SHOP_MAX_GUEST_ORDER_UNITS:
         raise ValidationError(
             {
                 "items": [
@@ -200,6 +206,10 @@ def order_place(
                     "sign in to order more."
                 ]
             }
+        )
+    if not guest and units > settings.SHOP_MAX_CUSTOMER_ORDER_UNITS:
+        raise ValidationError(
+            {"items": [f"An order holds at most {settings.SHOP_MAX_CUSTOMER_ORDER_UNITS} units."]}
         )
     scope = "guest" if user is None else f"user:{user.pk}"
     if request_hash is None:
@@ -220,6 +230,7 @@ def order_place(
                 idempotency_key=idempotency_key,
                 request_hash=request_hash,
                 from_cart=from_cart,
+                client_key=client_key,
             )
         except IntegrityError:
             # A concurrent request with the same key committed first: answer as its replay.
@@ -236,12 +247,16 @@ def order_place(
 
 
 def _customer_of(*, user: User, name: str, email: str, phone: str) -> Customer:
-    """The customer details of a signed-in customer's order: those given, else the token's."""
+    """The customer details of a signed-in customer's order: the name given, else the token's;
+    always the account's own email (order emails never go to an address someone typed)."""
+    if email and email.lower() != (user.email or "").lower():
+        raise ValidationError(
+            {"customer": {"email": ["Orders of a signed-in customer go to the account's email."]}}
+        )
     name = name or user.get_full_name() or user.email
-    email = email or user.email
-    if not name or not email:
+    if not name or not user.email:
         raise ValidationError({"customer": ["Give a name and an email for this order."]})
-    return Customer(name=name, email=email, phone=phone)
+    return Customer(name=name, email=user.email, phone=phone)
 
 
 def _address_of(*, user: User, address: Address | None, address_id: int | None) -> Address:
@@ -349,7 +364,9 @@ def _order_create(
     idempotency_key: str | None,
     request_hash: str,
     from_cart: bool,
+    client_key: str,
 ) -> PlacedOrder:
+    holds_check(units=sum(lines.values()), client_key=client_key, user=user, email=customer.email)
     products = _stock_take(lines)
     order_lines = [
         OrderLine(
@@ -378,6 +395,7 @@ def _order_create(
         shipping=shipping,
         total=subtotal + shipping,
         currency=settings.SHOP_CURRENCY,
+        client_key=client_key,
     )
     order.reference = _reference_new()
     token = None

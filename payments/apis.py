@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from orders.apis import ORDER_TOKEN_HEADER, OrderOutputSerializer, OrderPlacementAnonThrottle
@@ -41,7 +42,22 @@ class PaymentOutputSerializer(serializers.Serializer):
         return serializers.DateTimeField().to_representation(payment_window_end(payment.order))
 
 
+class PaymentStartThrottle(SimpleRateThrottle):
+    """Starting payments, per account (signed in) or per client address (guests)."""
+
+    scope = "payment_start"
+
+    def get_rate(self) -> str:
+        return settings.SHOP_PAYMENT_THROTTLE
+
+    def get_cache_key(self, request, view) -> str:
+        who = request.user.pk if request.user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": who}
+
+
 class OrderPaymentApi(APIView):
+    throttle_classes = [PaymentStartThrottle]
+
     @extend_schema(
         request=None,
         parameters=[ORDER_TOKEN_HEADER],
@@ -51,6 +67,7 @@ class OrderPaymentApi(APIView):
             **error_responses(
                 e404="No such order, or not yours.",
                 e409="The order is not awaiting payment, or its time to pay is over.",
+                e429="Too many payments started by this client; see Retry-After.",
                 e502="The payment provider did not answer; try again.",
             ),
         },

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from orders.errors import InsufficientStock, ProductUnavailable
+from orders.holds import order_hold_end, orders_past_hold
 from orders.models import Order, OrderStatus
 from orders.services import order_reinstate_paid, order_set_status
 from payments.errors import OrderNotPayable, PaymentArrived
@@ -42,7 +43,7 @@ def payment_start(*, order: Order) -> tuple[Payment, bool]:
                 f"An order that is {locked.get_status_display().lower()} cannot be paid.",
                 details={"reference": locked.reference, "status": locked.status},
             )
-        if timezone.now() >= payment_window_end(locked):
+        if timezone.now() >= order_hold_end(locked):
             raise OrderNotPayable(
                 "The time to pay this order is over; it is being cancelled.",
                 details={"reference": locked.reference},
@@ -60,6 +61,10 @@ def payment_start(*, order: Order) -> tuple[Payment, bool]:
             reference=locked.reference,
             idempotency_key=f"shop-order-{locked.reference}-payment-{attempt}",
         )
+        if locked.payment_started_at is None:
+            # From now on the order keeps its whole payment window (orders.holds).
+            locked.payment_started_at = timezone.now()
+            locked.save(update_fields=["payment_started_at", "updated_at"])
         payment = Payment.objects.create(
             order=locked,
             provider=chosen.name,
@@ -218,7 +223,7 @@ def order_expire(*, order_id: int) -> str:
     """
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status != OrderStatus.PLACED or timezone.now() < payment_window_end(order):
+        if order.status != OrderStatus.PLACED or timezone.now() < order_hold_end(order):
             return "not due"
         for payment in Payment.objects.filter(order=order, status__in=OPEN):
             state = provider().intent_cancel(intent_id=payment.provider_id)
@@ -226,19 +231,20 @@ def order_expire(*, order_id: int) -> str:
                 return "paid meanwhile: left for the payment's event"
             payment.status = PaymentStatus.CANCELLED
             payment.save(update_fields=["status", "updated_at"])
-        minutes = settings.SHOP_PAYMENT_WINDOW_MINUTES
+        if order.user_id is None and order.payment_started_at is None:
+            minutes, what = settings.SHOP_UNSTARTED_PAYMENT_MINUTES, "Payment not started"
+        else:
+            minutes, what = settings.SHOP_PAYMENT_WINDOW_MINUTES, "Not paid"
         order_set_status(
-            order=order, status=OrderStatus.CANCELLED, note=f"Not paid within {minutes} minutes"
+            order=order, status=OrderStatus.CANCELLED, note=f"{what} within {minutes} minutes"
         )
         return "cancelled"
 
 
 def orders_expire(*, limit: int = 500) -> int:
-    """Cancel unpaid orders past their window (oldest first, each on its own); return how many."""
-    cutoff = timezone.now() - timedelta(minutes=settings.SHOP_PAYMENT_WINDOW_MINUTES)
-    due = Order.objects.filter(status=OrderStatus.PLACED, created_at__lt=cutoff).order_by(
-        "created_at", "pk"
-    )
+    """Cancel unpaid orders whose hold has ended (orders.holds: past the payment window, or a
+    guest's whose payment never started), oldest first, each on its own; return how many."""
+    due = orders_past_hold()
     cancelled = 0
     for order_id in due.values_list("pk", flat=True)[:limit]:
         try:

@@ -17,6 +17,7 @@ from reports.services import report_links_revoke, report_request, report_rerun
 from reports.views import file_response
 from shop.admin_widgets import ReadOnlyTabularInline, status_pill
 from shop.errors import DomainError
+from shop.text import human_text
 
 STATUS_COLOURS: dict[str, str] = {
     ReportStatus.QUEUED: "#777",
@@ -42,7 +43,10 @@ class ReportRequestForm(forms.Form):
 
     def clean_extra_recipients(self) -> list[str]:
         raw = self.cleaned_data["extra_recipients"].replace(",", "\n")
-        return [line.strip() for line in raw.splitlines() if line.strip()]
+        recipients = [line.strip() for line in raw.splitlines() if line.strip()]
+        for recipient in recipients:
+            human_text(recipient)
+        return recipients
 
 
 class ReportFileInline(ReadOnlyTabularInline):

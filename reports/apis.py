@@ -11,7 +11,7 @@ from reports.delivery import link_make
 from reports.models import Report, ReportKind
 from reports.selectors import report_get
 from reports.services import report_request
-from shop.api.fields import InputSerializer
+from shop.api.fields import EmailAddressField, InputSerializer
 from shop.api.schema import error_responses, request_example
 
 
@@ -31,7 +31,7 @@ class ReportRequestInputSerializer(InputSerializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     extra_recipients = serializers.ListField(
-        child=serializers.EmailField(), required=False, default=list
+        child=EmailAddressField(), required=False, default=list
     )
 
 

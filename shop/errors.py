@@ -17,6 +17,7 @@ class DomainError(Exception):
     def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None):
         self.message = message or self.default_message
         self.details = details or {}
+        self.headers: dict[str, str] = {}  # e.g. Retry-After for a 429
         super().__init__(self.message)
 
 

@@ -62,6 +62,7 @@ class StandInIssuer:
             "sub": str(uuid.uuid4()),
             "token_use": "id",
             "email": "ann@example.com",
+            "email_verified": True,
             "given_name": "Ann",
             "family_name": "Smith",
             "iat": now,

@@ -49,6 +49,14 @@ def moto_url():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Give every test an empty cache: throttle and email counts of one test are its own."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_token_validator():
     """Give every test a new validator, with no keys cached from another test."""
     from shop.cognito import _validator

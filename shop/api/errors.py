@@ -33,7 +33,11 @@ def _validation_details(detail: Any) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Turn domain, Django and DRF exceptions into the envelope; anything else stays a 500."""
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
+        return Response(
+            error_body(exc.code, exc.message, exc.details),
+            status=exc.status_code,
+            headers=exc.headers,
+        )
     if isinstance(exc, OperationalError | InterfaceError):
         # The database stopped answering (a failover, RDS Proxy at its limit): worth a retry.
         logger.exception("Database unavailable")

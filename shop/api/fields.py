@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from shop import text
 from shop.api.converters import BIGINT_MAX
 
 
@@ -39,17 +40,25 @@ class StrictBooleanField(serializers.BooleanField):
 
 
 class TextField(serializers.CharField):
-    """Text a person typed: a JSON string only (DRF's CharField turns 12 into "12").
+    """Text a person typed: a JSON string only (DRF's CharField turns 12 into "12"), held to
+    shop.text.human_text, then trimmed.
 
-    Trimmed and refused when it holds NUL, as DRF's CharField does; the schema says both
-    (shop.api.openapi.TextFieldScheme).
+    The rule and the length are checked on the text as sent, before trimming, because that
+    is what the schema describes (shop.api.openapi.TextFieldScheme states the same pattern).
     """
 
-    default_error_messages = {"invalid": "Must be a string."}
+    default_error_messages = {
+        "invalid": "Must be a string.",
+        "invalid_text": text.MESSAGE,
+    }
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
+        if data and not text.is_visible_text(data):
+            self.fail("invalid_text")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
 
 
@@ -72,3 +81,17 @@ class InputSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(unknown)
         return value
+
+
+class EmailAddressField(serializers.EmailField):
+    """An email address typed by a person: a JSON string, readable text (Django's validator
+    takes control characters inside a quoted local part), then a valid address."""
+
+    default_error_messages = {"invalid_text": text.MESSAGE}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if data and not text.is_visible_text(data):
+            self.fail("invalid_text")
+        return super().to_internal_value(data)

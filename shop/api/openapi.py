@@ -15,16 +15,7 @@ from drf_spectacular.extensions import (
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-# What DRF's CharField does to a string before checking it: str.strip() (Python's whitespace,
-# listed here because JSON Schema's \s is another set) and a refusal of NUL. A string is
-# valid when, NUL aside, it holds a character that stripping keeps.
-PYTHON_WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-# drf-spectacular offers blank-allowed fields as oneOf [this, maxLength 0]: so one character
-# at least here, or "" would match both.
-NO_NUL = "^[^\x00]+$"
-NOT_BLANK = f"^[^\x00]*[^\x00{PYTHON_WHITESPACE}][^\x00]*$"
+from shop.text import VISIBLE_TEXT
 
 
 class CognitoIdTokenScheme(OpenApiAuthenticationExtension):
@@ -58,19 +49,29 @@ class InputSerializerScheme(OpenApiSerializerExtension):
 
 
 class TextFieldScheme(OpenApiSerializerFieldExtension):
-    """Text in requests: the schema says what the field refuses (NUL, blank)."""
+    """Text in requests: the schema says what the field refuses."""
 
     target_class = "shop.api.fields.TextField"
 
     def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
-        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        if direction == "request" and "pattern" not in schema and "enum" not in schema:
-            if self.target.allow_blank:
-                schema["pattern"] = NO_NUL
-            else:
-                schema["pattern"] = NOT_BLANK
-                schema.setdefault("minLength", 1)
-        return schema
+        return _readable_text(self.target, auto_schema, direction)
+
+
+class EmailAddressFieldScheme(TextFieldScheme):
+    target_class = "shop.api.fields.EmailAddressField"
+
+
+def _readable_text(field: Any, auto_schema: Any, direction: str) -> dict[str, Any]:
+    """The schema drf-spectacular makes for `field`, with the readable-text rule in requests."""
+    schema = auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
+    if direction == "request" and "pattern" not in schema and "enum" not in schema:
+        # Readable text (shop.text), the very pattern the field checks. drf-spectacular
+        # offers a blank-allowed field as oneOf [this, maxLength 0]; the pattern never
+        # matches "", so exactly one of the two does.
+        schema["pattern"] = VISIBLE_TEXT
+        if not field.allow_blank:
+            schema.setdefault("minLength", 1)
+    return schema
 
 
 # Answers every operation may give, whatever it does (see shop.api.middleware and errors).

@@ -22,3 +22,7 @@ COGNITO_JWKS_URL = env.str("COGNITO_JWKS_URL", default="")
 COGNITO_JWKS_MIN_REFRESH_SECONDS = env.float("COGNITO_JWKS_MIN_REFRESH_SECONDS", default=300.0)
 # How long a downloaded key set is used before it is downloaded again (PyJWKClient's lifespan).
 COGNITO_JWKS_LIFESPAN_SECONDS = env.float("COGNITO_JWKS_LIFESPAN_SECONDS", default=3600.0)
+# Orders of a signed-in customer email the account's address; with this on (where the pool
+# verifies emails, as Cognito does by default), a token whose email_verified is not true
+# cannot place orders (403 email_not_verified).
+COGNITO_REQUIRE_VERIFIED_EMAIL = env.bool("COGNITO_REQUIRE_VERIFIED_EMAIL", default=True)

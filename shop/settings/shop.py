@@ -27,8 +27,21 @@ SHOP_MAX_GUEST_ORDER_UNITS = env.int("SHOP_MAX_GUEST_ORDER_UNITS", default=20)
 # How many trailing X-Forwarded-For entries our own proxies write on Lambda (shop.clientip):
 # 1 for an edge-optimized API Gateway, 0 regional, 2 with CloudFront in front of edge.
 SHOP_TRUSTED_PROXY_HOPS = env.int("SHOP_TRUSTED_PROXY_HOPS", default=1)
-# Guests placing orders, per client address; signed-in customers are not limited by this.
+# Signed-in customers' orders are bigger, but bounded too (anyone can sign up to the pool).
+SHOP_MAX_CUSTOMER_ORDER_UNITS = env.int("SHOP_MAX_CUSTOMER_ORDER_UNITS", default=60)
+# Units one client (guest address or its IPv6 /64, account, email) may hold with unpaid
+# orders together (orders.holds), and how soon a guest order whose payment never started
+# lets its stock go (the expiry job, every 5 minutes, releases it).
+SHOP_MAX_UNPAID_UNITS_PER_CLIENT = env.int("SHOP_MAX_UNPAID_UNITS_PER_CLIENT", default=40)
+SHOP_UNSTARTED_PAYMENT_MINUTES = env.int("SHOP_UNSTARTED_PAYMENT_MINUTES", default=10)
+# Guests placing orders, per client address (also cancelling); customers, per account.
 SHOP_ORDER_THROTTLE_ANON = env.str("SHOP_ORDER_THROTTLE_ANON", default="30/min")
+SHOP_ORDER_THROTTLE_USER = env.str("SHOP_ORDER_THROTTLE_USER", default="10/min")
+# Starting payments (each may call Stripe), per account and per guest address.
+SHOP_PAYMENT_THROTTLE = env.str("SHOP_PAYMENT_THROTTLE", default="20/min")
+# Order emails about placing and cancelling (the ones a stranger can trigger) sent to one
+# address in an hour; the rest are logged and not sent. The order itself is never refused.
+SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR = env.int("SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR", default=5)
 
 # Throttling counts live here. Per process by default; point CACHE_URL at a shared cache
 # (e.g. dbcache://django_cache after `manage.py createcachetable`) in production.

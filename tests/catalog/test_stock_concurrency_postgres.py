@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def test_checkouts_adjustments_and_stale_pages_at_once_lose_nothing(settings):
     settings.SHOP_ORDER_THROTTLE_ANON = "100000/min"
+    settings.SHOP_MAX_UNPAID_UNITS_PER_CLIENT = 100_000
     product = ProductFactory(stock=100)
     boss = SuperuserFactory()
     url = f"/admin/catalog/product/{product.pk}/change/"

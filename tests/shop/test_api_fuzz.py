@@ -27,6 +27,7 @@ def test_generated_requests_never_get_a_server_error(db, settings):
     from shop.wsgi import application
 
     settings.SHOP_ORDER_THROTTLE_ANON = "100000/min"
+    settings.SHOP_MAX_UNPAID_UNITS_PER_CLIENT = 100_000
     # A product to find, so that some generated paths reach real objects.
     ProductFactory(slug="fuzz-me", stock=3)
     # Called as WSGI, Django would close the test's database connection after each request;

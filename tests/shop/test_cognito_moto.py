@@ -21,13 +21,14 @@ def pool(moto_url, settings):
         UserPoolId=pool_id,
         ClientName="spa",
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        ReadAttributes=["email", "given_name", "family_name"],
+        ReadAttributes=["email", "email_verified", "given_name", "family_name"],
     )["UserPoolClient"]["ClientId"]
     idp.admin_create_user(
         UserPoolId=pool_id,
         Username="ann@example.com",
         UserAttributes=[
             {"Name": "email", "Value": "ann@example.com"},
+            {"Name": "email_verified", "Value": "true"},
             {"Name": "given_name", "Value": "Ann"},
             {"Name": "family_name", "Value": "Smith"},
         ],

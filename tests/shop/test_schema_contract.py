@@ -75,6 +75,7 @@ def _guest(api_client, body):
 
 def test_order_lines_and_text_lengths_are_where_the_server_refuses(api_client, schema, settings):
     settings.SHOP_MAX_GUEST_ORDER_UNITS = 1000
+    settings.SHOP_MAX_UNPAID_UNITS_PER_CLIENT = 1000
     order = _component(schema, "CustomerOrderPlaceInput")["properties"]["items"]
     line1 = _component(schema, "AddressInput")["properties"]["line1"]
     products = ProductFactory.create_batch(order["maxItems"] + 1, stock=5)
