@@ -251,7 +251,11 @@ def _customer_of(*, user: User, name: str, email: str, phone: str) -> Customer:
     always the account's own email (order emails never go to an address someone typed)."""
     if email and email.lower() != (user.email or "").lower():
         raise ValidationError(
-            {"customer": {"email": ["Orders of a signed-in customer go to the account's email."]}}
+            {
+                "customer": [
+                    "The email of a signed-in customer's order is the account's: leave it out."
+                ]
+            }
         )
     name = name or user.get_full_name() or user.email
     if not name or not user.email:
