@@ -46,14 +46,14 @@ def _guest(name, email):
 
 
 def main() -> None:
-    mails = Path(tempfile.mkdtemp(prefix="bench-abuse-mail-"))
+    # The console backend, as in a local run: the server's output is where emails go.
+    mails = Path(tempfile.mkdtemp(prefix="bench-abuse-")) / "server.log"
     port = free_port()
     environment = django_env(
         scratch_database_url("bench_abuse"),
         DEBUG="false",
         LOCAL_BASE_URL=f"http://127.0.0.1:{port}",
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        EMAIL_FILE_PATH=str(mails),
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
     )
     # The shop's own settings and URLs (the local sign-in stand-in), not bench.settings.
     environment["DJANGO_SETTINGS_MODULE"] = "shop.settings"
@@ -68,11 +68,13 @@ def main() -> None:
         capture_output=True,
         text=True,
     ).stdout.strip()
+    log = mails.open("w")
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "shop.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2"],
         cwd=ROOT,
         env=environment,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         for _ in range(100):
@@ -81,12 +83,13 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.2)
-        # A minute between scenarios: each starts with a fresh throttle budget.
-        rows = [*_mail(port, token, mails)]
-        time.sleep(61)
+        # Between scenarios a minute passes (fresh throttle budgets) and the unpaid orders
+        # are released the way the expiry job releases them, so each starts from scratch.
+        rows = [_hoarding(port)]
+        _release(manage)
         rows.append(_customer(port, token))
-        time.sleep(61)
-        rows.append(_hoarding(port))
+        _release(manage)
+        rows.extend(_mail(port, token, mails))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -94,6 +97,25 @@ def main() -> None:
     print("|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+
+
+def _release(manage: list[str]) -> None:
+    """Age every unpaid order past its window and run the expiry job; wait out throttles."""
+    subprocess.run(
+        [
+            *manage,
+            "shell",
+            "--no-imports",
+            "-c",
+            "from datetime import timedelta; from django.utils import timezone; "
+            "from orders.models import Order; Order.objects.filter(status='placed')"
+            ".update(created_at=timezone.now() - timedelta(hours=1))",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    subprocess.run([*manage, "expire_unpaid_orders"], cwd=ROOT, check=True, capture_output=True)
+    time.sleep(61)
 
 
 def _hoarding(port) -> list[str]:
@@ -139,10 +161,8 @@ def _customer(port, token) -> list[str]:
     ]
 
 
-def _victim_mails(mails: Path) -> int:
-    return sum(
-        "To: victim@example.org" in path.read_text(errors="replace") for path in mails.iterdir()
-    )
+def _victim_mails(log: Path) -> int:
+    return log.read_text(errors="replace").count("To: victim@example.org")
 
 
 def _mail(port, token, mails) -> list[list[str]]:

@@ -5,11 +5,12 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 
-from orders.models import Order
+from orders.models import EmailRecipientHour, Order
 
 logger = logging.getLogger(__name__)
 
@@ -19,17 +20,33 @@ CAPPED_KINDS = frozenset({"confirmation", "cancelled"})
 
 
 def _within_hourly_cap(recipient: str) -> bool:
-    """Count one email to `recipient` this hour; False once it is past the cap."""
+    """Count one email to `recipient` this hour; False once it is past the cap.
+
+    One conditional UPDATE counts it; the first email of an hour inserts the row (a
+    concurrent insert of the same row loses and counts through the UPDATE instead).
+    """
     hour = int(time.time() // 3600)
-    digest = hashlib.sha256(recipient.strip().lower().encode()).hexdigest()[:32]
-    key = f"order-emails:{digest}:{hour}"
-    cache.add(key, 0, timeout=2 * 3600)
+    digest = hashlib.sha256(recipient.strip().lower().encode()).hexdigest()
+    cap = settings.SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR
+    counted = EmailRecipientHour.objects.filter(recipient=digest, hour=hour, sent__lt=cap).update(
+        sent=F("sent") + 1
+    )
+    if counted:
+        return True
+    if cap < 1:
+        return False
     try:
-        sent = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this one as the first
-        cache.set(key, 1, timeout=2 * 3600)
-        sent = 1
-    return sent <= settings.SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR
+        with transaction.atomic():
+            EmailRecipientHour.objects.create(recipient=digest, hour=hour, sent=1)
+    except IntegrityError:  # the hour's row exists: at the cap, or made just now by another
+        return bool(
+            EmailRecipientHour.objects.filter(recipient=digest, hour=hour, sent__lt=cap).update(
+                sent=F("sent") + 1
+            )
+        )
+    # A new hour for this address: forget hours that no longer count.
+    EmailRecipientHour.objects.filter(hour__lt=hour - 1).delete()
+    return True
 
 
 SUBJECTS = {

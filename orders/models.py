@@ -208,3 +208,23 @@ class CustomerAddress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line1}, {self.postal_code} {self.city}"
+
+
+class EmailRecipientHour(models.Model):
+    """Order emails sent to one address in one hour (orders.emails caps them).
+
+    In the database, not the cache: every Lambda instance and worker sees the same count.
+    """
+
+    recipient = models.CharField(max_length=64, help_text="SHA-256 of the lower-cased address.")
+    hour = models.PositiveBigIntegerField(help_text="Hours since the epoch.")
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "hour"], name="orders_email_hour_unique")
+        ]
+        indexes = [models.Index(fields=["hour"], name="orders_email_hour_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.sent} email(s) in hour {self.hour}"

@@ -439,3 +439,14 @@ def test_random_guest_keys_are_accepted(api_client, make):
         )
         assert answer.status_code == 201, answer.json()
         Order.objects.update(status=OrderStatus.PAID)  # no holds in the way
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_emails_to_one_address_stop_at_the_cap(settings):
+    from orders.emails import _within_hourly_cap
+    from tests.concurrency import all_at_once
+
+    settings.SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR = 5
+    sent = all_at_once([lambda: _within_hourly_cap("Victim@Example.org") for _ in range(12)])
+    assert sent.count(True) == 5 and sent.count(False) == 7
