@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from orders.models import STATUS_TRANSITIONS, Order, OrderLine, OrderStatus, OrderStatusChange
+from orders.selectors import revenue_sum
 from orders.services import order_set_status
 from shop.admin_widgets import ReadOnlyTabularInline, status_pill
 from shop.errors import DomainError
@@ -346,13 +347,12 @@ class CustomerAdmin(admin.ModelAdmin):
     inlines = (CustomerOrderInline,)
 
     def get_queryset(self, request):
-        kept = ~Q(orders__status=OrderStatus.CANCELLED)
         return (
             super()
             .get_queryset(request)
             .annotate(
                 orders_count=Count("orders"),
-                spent=Sum("orders__total", filter=kept),
+                spent=revenue_sum(prefix="orders__"),
                 last_order_at=Max("orders__created_at"),
             )
         )

@@ -56,6 +56,8 @@ class Order(models.Model):
     subtotal = _money()
     shipping = _money(default=Decimal("0.00"))
     total = _money()
+    # What was given back (payments writes it with each refund): revenue counts total less it.
+    refunded_total = _money(default=Decimal("0.00"), editable=False)
     currency = models.CharField(max_length=3)
     tracking_number = models.CharField(
         max_length=100, blank=True, help_text="The carrier's, given when the order ships."

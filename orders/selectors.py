@@ -1,15 +1,63 @@
 """Reads on orders (the cart is orders.cart)."""
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from orders.errors import OrderNotFound
-from orders.models import Order, OrderLine, OrderStatus
+from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.tokens import token_matches
 from shop.models import User
+
+# Orders whose money the shop has: revenue is their totals less what was refunded of them.
+REVENUE_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+
+
+def revenue_sum(*, where: Q | None = None, prefix: str = "") -> Coalesce:
+    """The shop's one definition of revenue, as an aggregate: the totals of paid, shipped and
+    delivered orders less their refunds (0 when there are none).
+
+    `prefix` reaches orders through a relation ("orders__" from a customer); `where` narrows
+    the orders (a period, written with the same prefix).
+    """
+    condition = Q(**{f"{prefix}status__in": REVENUE_STATUSES}) & (where or Q())
+    money: DecimalField = DecimalField(max_digits=12, decimal_places=2)
+    return Coalesce(
+        Sum(
+            F(f"{prefix}total") - F(f"{prefix}refunded_total"), filter=condition, output_field=money
+        ),
+        Value(Decimal("0.00")),
+        output_field=money,
+    )
+
+
+def revenue_count(*, where: Q | None = None, prefix: str = "") -> Count:
+    """How many orders revenue_sum counts."""
+    return Count(
+        "pk" if not prefix else f"{prefix}pk",
+        filter=Q(**{f"{prefix}status__in": REVENUE_STATUSES}) & (where or Q()),
+    )
+
+
+def order_list_cancelled_unpaid() -> QuerySet[Order]:
+    """Cancelled orders that were never paid (most expired at the end of the payment window)."""
+    paid = OrderStatusChange.objects.filter(order=OuterRef("pk"), to_status=OrderStatus.PAID)
+    return Order.objects.filter(status=OrderStatus.CANCELLED).exclude(Exists(paid))
 
 
 def _order_queryset() -> QuerySet[Order]:
@@ -57,11 +105,13 @@ def order_list_in_period(*, date_from: date, date_to: date) -> QuerySet[Order]:
 
 
 def order_line_list_sold_in_period(*, date_from: date, date_to: date) -> QuerySet[OrderLine]:
-    """Return the lines of the period's orders that count as sold: every status but cancelled."""
+    """Return the lines of the period's orders that count as sold: paid, shipped, delivered."""
     start, end = period_bounds(date_from, date_to)
     return OrderLine.objects.filter(
-        order__created_at__gte=start, order__created_at__lt=end
-    ).exclude(order__status=OrderStatus.CANCELLED)
+        order__created_at__gte=start,
+        order__created_at__lt=end,
+        order__status__in=REVENUE_STATUSES,
+    )
 
 
 def order_list_for_user(*, user: User) -> QuerySet[Order]:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from orders.errors import InsufficientStock, ProductUnavailable
@@ -77,8 +78,12 @@ def payment_start(*, order: Order) -> tuple[Payment, bool]:
         return payment, True
 
 
-def _refund(payment: Payment, reason: str) -> Refund:
-    """Give the whole payment back at the provider and record it."""
+def _refund(payment: Payment, reason: str, *, of_revenue: bool = True) -> Refund:
+    """Give the whole payment back at the provider and record it.
+
+    `of_revenue`: the money paid for the order (its revenue shrinks); not for a second,
+    duplicate payment, which never counted.
+    """
     refund_id = provider().refund_create(
         intent_id=payment.provider_id,
         amount_minor=to_minor_units(payment.amount),
@@ -86,6 +91,11 @@ def _refund(payment: Payment, reason: str) -> Refund:
     )
     payment.status = PaymentStatus.REFUNDED
     payment.save(update_fields=["status", "updated_at"])
+    if of_revenue:
+        # Revenue counts an order's total less what was refunded (orders.selectors.revenue_sum).
+        Order.objects.filter(pk=payment.order_id).update(
+            refunded_total=F("refunded_total") + payment.amount
+        )
     return Refund.objects.create(
         payment=payment, provider_id=refund_id, amount=payment.amount, reason=reason
     )
@@ -130,13 +140,21 @@ def _on_succeeded(event: Event, name: str) -> str:
                 order=order, note=f"Paid after the payment window closed ({payment})"
             )
         except (InsufficientStock, ProductUnavailable):
-            _refund(payment, "Paid after the order expired; its stock was sold meanwhile.")
+            _refund(
+                payment,
+                "Paid after the order expired; its stock was sold meanwhile.",
+                of_revenue=False,
+            )
             task_after_commit("payments.tasks.payment_email_task", payment.pk, "late_refunded")
             return "late payment refunded: the stock is gone"
         task_after_commit("payments.tasks.payment_email_task", payment.pk, "late_accepted")
         return "late payment accepted: the order is paid again"
     # Paid twice (two intents of one order both went through): give the second one back.
-    _refund(payment, f"The order was already {order.status} when this payment arrived.")
+    _refund(
+        payment,
+        f"The order was already {order.status} when this payment arrived.",
+        of_revenue=False,
+    )
     task_after_commit("payments.tasks.payment_email_task", payment.pk, "duplicate_refunded")
     return "second payment of a paid order refunded"
 

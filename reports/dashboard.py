@@ -21,6 +21,7 @@ from catalog.models import Product
 from catalog.selectors import low_stock_threshold, product_list_low_stock
 from orders.admin import OrderAdmin
 from orders.models import Order, OrderStatus
+from orders.selectors import order_list_cancelled_unpaid, revenue_count, revenue_sum
 from reports.models import Report
 from shop.models import User
 
@@ -54,7 +55,11 @@ class Dashboard:
     to_ship_count: int = 0
     to_ship_link: str = ""
     unpaid_count: int = 0
+    unpaid_value: Decimal = Decimal("0.00")
     unpaid_oldest: datetime | None = None
+    expired_count: int = 0  # cancelled unpaid in the last 7 days
+    expired_value: Decimal = Decimal("0.00")
+    expired_link: str = ""
     unpaid_link: str = ""
     low_stock: list[Product] = field(default_factory=list)
     low_count: int = 0
@@ -91,12 +96,11 @@ def _order_figures() -> list[Figure]:
             _midnight(today - timedelta(days=6)),
         ),
     }
-    kept = ~Q(status=OrderStatus.CANCELLED)
     aggregates: dict[str, Any] = {}
     for name, (start, end) in bounds.items():
-        period = Q(created_at__gte=start, created_at__lt=end) & kept
-        aggregates[f"{name}_n"] = Count("id", filter=period)
-        aggregates[f"{name}_r"] = Coalesce(Sum("total", filter=period), Value(Decimal("0")))
+        period = Q(created_at__gte=start, created_at__lt=end)
+        aggregates[f"{name}_n"] = revenue_count(where=period)
+        aggregates[f"{name}_r"] = revenue_sum(where=period)
     row = Order.objects.filter(created_at__gte=bounds["week_before"][0]).aggregate(**aggregates)
     changelist = "admin:orders_order_changelist"
     return [
@@ -140,10 +144,23 @@ def dashboard_for(*, user: User) -> Dashboard:
         placed_column = OrderAdmin.list_display.index("placed") + 1
         board.to_ship_link = _link(changelist, status__exact=OrderStatus.PAID, o=placed_column)
         unpaid = Order.objects.filter(status=OrderStatus.PLACED).aggregate(
-            n=Count("id"), oldest=Min("created_at")
+            n=Count("id"),
+            value=Coalesce(Sum("total"), Value(Decimal("0"))),
+            oldest=Min("created_at"),
         )
         board.unpaid_count, board.unpaid_oldest = unpaid["n"], unpaid["oldest"]
+        board.unpaid_value = unpaid["value"]
         board.unpaid_link = _link(changelist, status__exact=OrderStatus.PLACED)
+        week = timezone.localdate() - timedelta(days=6)
+        expired = (
+            order_list_cancelled_unpaid()
+            .filter(created_at__gte=_midnight(week))
+            .aggregate(n=Count("id"), value=Coalesce(Sum("total"), Value(Decimal("0"))))
+        )
+        board.expired_count, board.expired_value = expired["n"], expired["value"]
+        board.expired_link = _link(
+            changelist, status__exact=OrderStatus.CANCELLED, created_at__gte=str(week)
+        )
     if user.has_perm("catalog.view_product"):
         board.shows_stock = True
         counts = (

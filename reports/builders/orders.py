@@ -5,12 +5,18 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from orders.models import OrderLine, OrderStatus
-from orders.selectors import order_line_list_sold_in_period, order_list_in_period
+from orders.selectors import (
+    order_line_list_sold_in_period,
+    order_list_cancelled_unpaid,
+    order_list_in_period,
+    revenue_count,
+    revenue_sum,
+)
 from reports.builders import html
 from reports.models import Report
 
@@ -20,35 +26,51 @@ TOP_PRODUCTS = 10
 def orders_report(report: Report) -> Iterator[str]:
     """Yield the orders report; every figure is computed by the database."""
     orders = order_list_in_period(date_from=report.date_from, date_to=report.date_to)
-    kept = orders.exclude(status=OrderStatus.CANCELLED)
     lines = order_line_list_sold_in_period(date_from=report.date_from, date_to=report.date_to)
 
-    totals = kept.aggregate(count=Count("id"), revenue=Sum("total"))
-    count, revenue = totals["count"], totals["revenue"] or Decimal("0.00")
+    zero = Value(Decimal("0.00"))
+    totals = orders.aggregate(
+        count=revenue_count(),
+        revenue=revenue_sum(),
+        placed=Count("id"),
+        unpaid=Count("id", filter=Q(status=OrderStatus.PLACED)),
+        unpaid_value=Coalesce(Sum("total", filter=Q(status=OrderStatus.PLACED)), zero),
+    )
+    never_paid = orders.filter(pk__in=order_list_cancelled_unpaid().values("pk")).aggregate(
+        n=Count("id"), value=Coalesce(Sum("total"), zero)
+    )
+    count, revenue, placed = totals["count"], totals["revenue"], totals["placed"]
     units = lines.aggregate(units=Sum("quantity"))["units"] or 0
     average = (revenue / count).quantize(Decimal("0.01")) if count else Decimal("0.00")
-    placed = orders.count()
 
     yield html.page_start(
         "Orders report", f"{report.date_from.isoformat()} to {report.date_to.isoformat()}"
     )
     yield html.kpis(
         [
-            ("Orders", f"{count:,}"),
-            ("Revenue (excl. cancelled)", html.money(revenue)),
-            ("Average order value", html.money(average)),
+            ("Paid orders", f"{count:,}"),
+            ("Revenue", html.money(revenue)),
+            ("Average paid order", html.money(average)),
             ("Units sold", f"{units:,}"),
-            ("Cancelled", f"{placed - count:,}"),
+            ("Awaiting payment", f"{totals['unpaid']:,} · {html.money(totals['unpaid_value'])}"),
+            ("Cancelled unpaid", f"{never_paid['n']:,} · {html.money(never_paid['value'])}"),
+            ("All orders placed", f"{placed:,}"),
         ]
+    )
+    yield (
+        '<p class="muted">Paid orders and revenue count the orders paid, shipped or delivered '
+        "(revenue less their refunds); units sold are theirs. Orders awaiting payment and "
+        "orders cancelled before they were paid are not revenue. All orders placed counts "
+        "every status, as the listing below does.</p>"
     )
 
     per_day = {
         row["day"]: (row["orders"], row["revenue"])
-        for row in kept.annotate(
+        for row in orders.annotate(
             day=TruncDate("created_at", tzinfo=timezone.get_current_timezone())
         )
         .values("day")
-        .annotate(orders=Count("id"), revenue=Sum("total"))
+        .annotate(orders=revenue_count(), revenue=revenue_sum())
         .order_by("day")
     }
     days = []
@@ -58,7 +80,7 @@ def orders_report(report: Report) -> Iterator[str]:
         day += timedelta(days=1)
     yield "<h2>Revenue per day</h2>"
     yield html.revenue_chart([(d, value) for d, _, value in days])
-    yield html.table_start(["Day", "Orders", "Revenue"], numeric=(1, 2))
+    yield html.table_start(["Day", "Paid orders", "Revenue"], numeric=(1, 2))
     for d, n, value in days:
         yield html.row([d.isoformat(), f"{n:,}", html.money(value)], numeric=(1, 2))
     yield html.table_end()
@@ -91,7 +113,7 @@ def orders_report(report: Report) -> Iterator[str]:
     yield html.table_end()
 
     limit = settings.SHOP_REPORT_ORDER_ROWS
-    yield "<h2>Orders</h2>"
+    yield f"<h2>All orders placed ({placed:,}, every status)</h2>"
     yield html.table_start(
         ["Reference", "Placed", "Customer", "Email", "Status", "Items", "Total"], numeric=(5, 6)
     )

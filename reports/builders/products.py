@@ -18,7 +18,7 @@ from django.db.models import (
 )
 
 from catalog.models import Product
-from orders.selectors import order_line_list_sold_in_period
+from orders.selectors import order_line_list_sold_in_period, order_list_in_period, revenue_sum
 from reports.builders import html
 from reports.models import Report
 
@@ -46,7 +46,11 @@ def products_report(report: Report) -> Iterator[str]:
         ),
     )
     units_total = sum(units for units, _ in sold.values())
-    revenue_total = sum((revenue for _, revenue in sold.values()), Decimal("0.00"))
+    sales_total = sum((revenue for _, revenue in sold.values()), Decimal("0.00"))
+    # The shop's one revenue (orders.selectors.revenue_sum): sales less refunds.
+    revenue_total = order_list_in_period(
+        date_from=report.date_from, date_to=report.date_to
+    ).aggregate(revenue=revenue_sum())["revenue"]
 
     yield html.page_start(
         "Products report", f"{report.date_from.isoformat()} to {report.date_to.isoformat()}"
@@ -58,13 +62,19 @@ def products_report(report: Report) -> Iterator[str]:
             (f"Low stock (1 to {low})", f"{summary['low']:,}"),
             ("Inventory value", html.money(summary["value"])),
             ("Units sold", f"{units_total:,}"),
+            ("Sales", html.money(sales_total)),
             ("Revenue", html.money(revenue_total)),
         ]
+    )
+    yield (
+        '<p class="muted">Units sold and sales count the lines of orders paid, shipped or '
+        "delivered in the period; revenue is those orders less their refunds, as in the "
+        "orders report.</p>"
     )
     yield "<h2>Products</h2>"
     numeric = (3, 4, 5, 6, 7)
     yield html.table_start(
-        ["SKU", "Product", "Category", "Price", "Stock", "Units sold", "Revenue", "Stock value"],
+        ["SKU", "Product", "Category", "Price", "Stock", "Units sold", "Sales", "Stock value"],
         numeric=numeric,
     )
     products = (

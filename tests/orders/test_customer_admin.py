@@ -21,16 +21,20 @@ def ann(customer_client):
 def test_customers_have_their_own_list_with_what_they_bought(admin_client, ann):
     product = ProductFactory(price=Decimal("10.00"), stock=10)
     OrderFactory(lines=[(product, 2)], user=ann, status=OrderStatus.PAID)
+    delivered = OrderFactory(lines=[(product, 3)], user=ann, status=OrderStatus.DELIVERED)
+    Order.objects.filter(pk=delivered.pk).update(refunded_total=Decimal("5.00"))
     OrderFactory(lines=[(product, 1)], user=ann, status=OrderStatus.CANCELLED)
+    OrderFactory(lines=[(product, 4)], user=ann, status=OrderStatus.PLACED)  # not paid yet
     StaffFactory(username="clerk")
 
     response = admin_client.get("/admin/shop/customer/")
 
     assert response.status_code == 200
     [row] = response.context["cl"].result_list
-    assert (row.email, row.orders_count, row.spent) == ("ann@example.com", 2, Decimal("20.00"))
+    # Spent is revenue: 20 paid + 30 delivered less 5 refunded; not unpaid or cancelled.
+    assert (row.email, row.orders_count, row.spent) == ("ann@example.com", 4, Decimal("45.00"))
     page = response.content.decode()
-    assert "Ann Smith" in page and "20.00 EUR" in page and "clerk" not in page
+    assert "Ann Smith" in page and "45.00 EUR" in page and "clerk" not in page
 
 
 def test_staff_users_list_no_customers(admin_client, ann):

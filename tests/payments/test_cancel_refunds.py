@@ -32,6 +32,7 @@ def test_the_cancel_button_refunds_a_paid_order(admin_client, paid_order, stripe
     payment = Payment.objects.get(order=order)
     assert payment.status == PaymentStatus.REFUNDED
     assert Refund.objects.get(payment=payment).amount == Decimal("15.00")
+    assert order.refunded_total == Decimal("15.00")  # recorded on the order for revenue
     [(_, _, form, _)] = stripe_api.calls("POST", "/v1/refunds")
     assert form == {"payment_intent": intent, "amount": "1500"}
     assert Product.objects.get(pk=product.pk).stock == 3

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from catalog.models import Product
 from orders.models import Order, OrderStatus
+from orders.selectors import revenue_sum
 from payments.models import Payment, PaymentStatus, Refund
 from tests.factories import ProductFactory
 from tests.orders.bodies import order_body
@@ -155,7 +156,11 @@ def test_a_second_payment_of_a_paid_order_is_refunded(api_client, stripe_api, pr
     assert response.json()["outcome"] == "second payment of a paid order refunded"
     assert Payment.objects.get(provider_id=second).status == PaymentStatus.REFUNDED
     assert Payment.objects.get(provider_id=first).status == PaymentStatus.SUCCEEDED
-    assert Order.objects.get(reference=placed["reference"]).status == OrderStatus.PAID
+    order = Order.objects.get(reference=placed["reference"])
+    assert order.status == OrderStatus.PAID
     assert [
         form["payment_intent"] for _, _, form, _ in stripe_api.calls("POST", "/v1/refunds")
     ] == [second]
+    # The duplicate never counted as revenue, so giving it back leaves the order's whole.
+    assert order.refunded_total == 0
+    assert Order.objects.aggregate(revenue=revenue_sum())["revenue"] == order.total

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from tests.factories import (
     OrderFactory,
     ProductFactory,
@@ -28,6 +28,10 @@ def shop_day(settings):
     OrderFactory(lines=[(mug, 1)], status=OrderStatus.PAID, placed_at=shop_time(today, 9))
     OrderFactory(lines=[(mug, 2)], status=OrderStatus.PLACED, placed_at=shop_time(today, 10))
     OrderFactory(lines=[(mug, 9)], status=OrderStatus.CANCELLED, placed_at=shop_time(today, 11))
+    delivered = OrderFactory(
+        lines=[(mug, 3)], status=OrderStatus.DELIVERED, placed_at=shop_time(today, 8)
+    )
+    Order.objects.filter(pk=delivered.pk).update(refunded_total=Decimal("5.00"))  # partly
     yesterday, nine_days_ago = today - timedelta(days=1), today - timedelta(days=9)
     # Just after midnight: always before "yesterday by this time".
     OrderFactory(lines=[(mug, 4)], status=OrderStatus.SHIPPED, placed_at=shop_time(yesterday, 0))
@@ -48,15 +52,18 @@ def test_the_front_page_shows_the_day_and_keeps_the_app_list(admin_client, shop_
     page = _board(admin_client)
     assert 'id="shop-dashboard"' in page
     today = page.split("<h2>Today</h2>", 1)[1]
-    # Today: 10 + 20 (the cancelled 90 not counted); yesterday: 40.
-    assert "30.00 EUR" in today.split("</section>")[0]
-    assert "2 orders" in today.split("</section>")[0] and "-25%" in today.split("</section>")[0]
+    # Revenue today: paid 10 + delivered 30 less its 5 refunded; not the unpaid 20 nor the
+    # cancelled 90. Yesterday: the shipped 40.
+    assert "35.00 EUR" in today.split("</section>")[0]
+    assert "2 orders" in today.split("</section>")[0] and "-12%" in today.split("</section>")[0]
     week = page.split("<h2>Last 7 days</h2>", 1)[1].split("</section>")[0]
-    assert "70.00 EUR" in week and "the 7 days before: 50.00 EUR" in week
+    assert "75.00 EUR" in week and "the 7 days before: 50.00 EUR" in week
     to_ship = page.split("<h2>To ship</h2>", 1)[1].split("</section>")[0]
     assert ">2</a>" in to_ship and "status__exact=paid" in to_ship
     unpaid = page.split("<h2>Awaiting payment</h2>", 1)[1].split("</section>")[0]
-    assert ">1</a>" in unpaid
+    assert ">1</a>" in unpaid and "20.00 EUR" in unpaid
+    expired = page.split("<h2>Cancelled unpaid, last 7 days</h2>", 1)[1].split("</section>")[0]
+    assert ">1</a>" in expired and "90.00 EUR" in expired
     stock = page.split("<h2>Stock</h2>", 1)[1].split("</section>")[0]
     assert "Teapot" in stock and "Cup" in stock and "Kettle" in stock and "Mug" not in stock
     assert "stock_level=out" in stock and "stock_level=low" in stock

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from reports.builders import BUILDERS
 from reports.models import Report
 from tests.factories import CategoryFactory, OrderFactory, ProductFactory, shop_time
@@ -45,12 +45,13 @@ def shop(settings):
     mug = ProductFactory(sku="MUG", name="Mug", price=Decimal("12.00"), stock=3, category=category)
     # 5 in stock now; the cancelled order below gives 5 back: 10 when the report runs.
     pot = ProductFactory(sku="POT", name="Pot", price=Decimal("30.00"), stock=5, category=category)
-    OrderFactory(lines=[(tea, 2), (mug, 1)], placed_at=shop_time(D1))  # 21.00, 3 units
+    OrderFactory(lines=[(tea, 2), (mug, 1)], placed_at=shop_time(D1))  # 21.00 awaiting payment
     OrderFactory(lines=[(pot, 1)], status=OrderStatus.PAID, placed_at=shop_time(D1, 18))  # 30.00
-    OrderFactory(lines=[(mug, 2)], status=OrderStatus.SHIPPED, placed_at=shop_time(D3))  # 24.00
+    shipped = OrderFactory(lines=[(mug, 2)], status=OrderStatus.SHIPPED, placed_at=shop_time(D3))
+    Order.objects.filter(pk=shipped.pk).update(refunded_total=Decimal("4.00"))  # 24.00 less 4
     OrderFactory(
         lines=[(pot, 5)], status=OrderStatus.CANCELLED, placed_at=shop_time(D3, 9)
-    )  # not counted
+    )  # never paid: not revenue
     OrderFactory(lines=[(pot, 9)], placed_at=shop_time(date(2026, 3, 4)))  # after the period
     OrderFactory(lines=[(tea, 9)], placed_at=shop_time(date(2026, 2, 28), 23))  # before the period
     return tea, mug, pot
@@ -60,15 +61,19 @@ def test_orders_report_figures(shop, settings):
     settings.SHOP_REPORT_ORDER_ROWS = 2
     page = _html("orders")
 
-    assert _kpi(page, "Orders") == "3"
-    assert _kpi(page, "Revenue (excl. cancelled)") == "75.00"
-    assert _kpi(page, "Average order value") == "25.00"
-    assert _kpi(page, "Units sold") == "6"
-    assert _kpi(page, "Cancelled") == "1"
+    # Revenue: the paid 30 and the shipped 24 less its 4 refunded; not the 21 awaiting
+    # payment, not the 150 cancelled before payment.
+    assert _kpi(page, "Paid orders") == "2"
+    assert _kpi(page, "Revenue") == "50.00"
+    assert _kpi(page, "Average paid order") == "25.00"
+    assert _kpi(page, "Units sold") == "3"
+    assert _kpi(page, "Awaiting payment") == "1 · 21.00"
+    assert _kpi(page, "Cancelled unpaid") == "1 · 150.00"
+    assert _kpi(page, "All orders placed") == "4"
     assert _rows(page, "Revenue per day") == [
-        ["2026-03-01", "2", "51.00"],
+        ["2026-03-01", "1", "30.00"],
         ["2026-03-02", "0", "0.00"],
-        ["2026-03-03", "1", "24.00"],
+        ["2026-03-03", "1", "20.00"],
     ]
     assert _rows(page, "Orders by status") == [
         ["Placed", "1", "21.00"],
@@ -78,11 +83,10 @@ def test_orders_report_figures(shop, settings):
         ["Cancelled", "1", "150.00"],
     ]
     assert _rows(page, "Top 10 products by units") == [
-        ["MUG", "Mug", "3", "36.00"],
-        ["TEA", "Tea", "2", "9.00"],
+        ["MUG", "Mug", "2", "24.00"],
         ["POT", "Pot", "1", "30.00"],
     ]
-    listing = _rows(page, "Orders")
+    listing = _rows(page, "All orders placed (4, every status)")
     assert [row[4] for row in listing] == ["shipped", "cancelled"]  # newest first, capped at 2
     assert "and 2 more orders not listed" in page
     assert page.count("<rect ") == 3  # one bar per day of the inline chart
@@ -96,11 +100,12 @@ def test_products_report_figures(shop):
     assert _kpi(page, "Out of stock") == "1"
     assert _kpi(page, "Low stock (1 to 5)") == "1"
     assert _kpi(page, "Inventory value") == "336.00"  # 0*4.50 + 3*12 + 10*30
-    assert _kpi(page, "Units sold") == "6"
-    assert _kpi(page, "Revenue") == "75.00"
+    assert _kpi(page, "Units sold") == "3"
+    assert _kpi(page, "Sales") == "54.00"
+    assert _kpi(page, "Revenue") == "50.00"  # the orders report's
     assert _rows(page, "Products") == [
-        ["TEA", "Tea", "Tea", "4.50", "0", "2", "9.00", "0.00"],
-        ["MUG", "Mug", "Tea", "12.00", "3", "3", "36.00", "36.00"],
+        ["TEA", "Tea", "Tea", "4.50", "0", "0", "0.00", "0.00"],
+        ["MUG", "Mug", "Tea", "12.00", "3", "2", "24.00", "36.00"],
         ["POT", "Pot", "Tea", "30.00", "10", "1", "30.00", "300.00"],
     ]
     assert '<tr class="out">' in page and '<tr class="low">' in page
@@ -108,7 +113,7 @@ def test_products_report_figures(shop):
 
 def test_an_empty_period_has_zeros_not_errors(db):
     page = _html("orders", date(2025, 1, 1), date(2025, 1, 2))
-    assert _kpi(page, "Orders") == "0" and _kpi(page, "Average order value") == "0.00"
+    assert _kpi(page, "Paid orders") == "0" and _kpi(page, "Average paid order") == "0.00"
     assert _kpi(_html("products", date(2025, 1, 1), date(2025, 1, 1)), "Products") == "0"
 
 
@@ -118,6 +123,7 @@ def test_every_value_is_escaped(db):
         lines=[(evil, 1)],
         customer_name='"><img src=x onerror=alert(2)>',
         email="a@b.c",
+        status=OrderStatus.PAID,  # sold: its product is among the top products
         placed_at=shop_time(D1),
     )
 
