@@ -3,14 +3,18 @@
 import hashlib
 import logging
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import timezone
 
+from orders.holds import order_hold_end
 from orders.models import EmailRecipientHour, Order
+from orders.tokens import follow_token
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +54,36 @@ def _within_hourly_cap(recipient: str) -> bool:
 
 
 SUBJECTS = {
-    "confirmation": "Thank you for your order {reference}",
+    "confirmation": "Your order {reference} awaits payment",
+    "paid": "Payment received for your order {reference}",
     "shipped": "Your order {reference} is on its way",
     "cancelled": "Your order {reference} was cancelled",
 }
+
+
+def follow_url(order: Order) -> str:
+    """The storefront's page of the order, with a signed link that opens it (orders.tokens)."""
+    base = (settings.SHOP_STOREFRONT_URL or settings.SHOP_BASE_URL).rstrip("/")
+    query = urlencode({"token": follow_token(order.reference)})
+    return f"{base}/orders/{order.reference}?{query}"
+
+
+def _context(order: Order) -> dict:
+    hold_end = order_hold_end(order)
+    window = settings.SHOP_PAYMENT_WINDOW_MINUTES
+    guest_unstarted = order.user_id is None and order.payment_started_at is None
+    last = order.status_changes.order_by("-created_at", "-id").first()
+    return {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "shop_name": settings.SHOP_NAME,
+        "follow_url": follow_url(order),
+        "pay_by": timezone.localtime(hold_end),
+        "timezone": timezone.get_current_timezone_name(),
+        "window": window,
+        "short_hold": settings.SHOP_UNSTARTED_PAYMENT_MINUTES if guest_unstarted else None,
+        "expired": bool(last and last.changed_by_id is None and "within" in last.note),
+    }
 
 
 def order_email_send(*, order_id: int, kind: str) -> None:
@@ -70,7 +100,7 @@ def order_email_send(*, order_id: int, kind: str) -> None:
             settings.SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR,
         )
         return
-    context = {"order": order, "lines": list(order.lines.all()), "shop_name": settings.SHOP_NAME}
+    context = _context(order)
     message = EmailMultiAlternatives(
         subject=SUBJECTS[kind].format(reference=order.reference),
         body=render_to_string(f"emails/order_{kind}.txt", context),

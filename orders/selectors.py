@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from orders.errors import OrderNotFound
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
-from orders.tokens import token_matches
+from orders.tokens import follow_token_matches, token_matches
 from shop.models import User
 
 # Orders whose money the shop has: revenue is their totals less what was refunded of them.
@@ -79,7 +79,10 @@ def order_get_for_viewer(
         raise OrderNotFound()
     if user is not None and user.is_authenticated and order.user_id == user.pk:
         return order
-    if token and token_matches(token, order.access_token_hash):
+    if token and (
+        token_matches(token, order.access_token_hash)
+        or follow_token_matches(token, order.reference)
+    ):
         return order
     raise OrderNotFound()
 

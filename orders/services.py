@@ -468,7 +468,7 @@ def order_set_status(
     OrderStatusChange.objects.create(
         order=locked, from_status=previous, to_status=status, changed_by=by, note=note
     )
-    if status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED):
+    if status in (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.CANCELLED):
         task_after_commit("orders.tasks.order_email_task", locked.pk, status)
     return locked
 

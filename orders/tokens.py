@@ -10,8 +10,10 @@ import base64
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.utils.crypto import salted_hmac
 
 SALT = "orders.tokens.guest-order-access"
@@ -56,3 +58,27 @@ def token_rederive(*, scope: str, key: str, reference: str, stored_hash: str) ->
         if token_matches(token, stored_hash):
             return token
     return None
+
+
+FOLLOW_SALT = "orders.tokens.follow-link"
+
+
+def follow_token(reference: str) -> str:
+    """A signed, long-lived token naming one order: the link in the customer's emails.
+
+    Django's signing under SECRET_KEY (SECRET_KEY_FALLBACKS still verify it after a
+    rotation); it opens the order wherever X-Order-Token is accepted, for
+    SHOP_ORDER_LINK_DAYS days. The reference alone never opens an order.
+    """
+    return signing.dumps(reference, salt=FOLLOW_SALT, compress=True)
+
+
+def follow_token_matches(token: str, reference: str) -> bool:
+    """Whether `token` is an unexpired follow link of the order `reference`."""
+    try:
+        named = signing.loads(
+            token, salt=FOLLOW_SALT, max_age=timedelta(days=settings.SHOP_ORDER_LINK_DAYS)
+        )
+    except signing.BadSignature:  # tampered, another salt, or expired (SignatureExpired)
+        return False
+    return isinstance(named, str) and hmac.compare_digest(named, reference)

@@ -42,6 +42,8 @@ SHOP_PAYMENT_THROTTLE = env.str("SHOP_PAYMENT_THROTTLE", default="20/min")
 # Order emails about placing and cancelling (the ones a stranger can trigger) sent to one
 # address in an hour; the rest are logged and not sent. The order itself is never refused.
 SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR = env.int("SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR", default=5)
+# How long the signed link in order emails opens the order (in place of X-Order-Token).
+SHOP_ORDER_LINK_DAYS = env.int("SHOP_ORDER_LINK_DAYS", default=90)
 
 # Throttling counts live here. Per process by default; point CACHE_URL at a shared cache
 # (e.g. dbcache://django_cache after `manage.py createcachetable`) in production.

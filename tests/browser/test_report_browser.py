@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from selenium.webdriver.common.by import By
 
+from orders.models import OrderStatus
 from reports.services import report_request
 from reports.storage import reports_storage
 from tests.factories import OrderFactory, ProductFactory, shop_time
@@ -17,8 +18,9 @@ def test_the_orders_report_renders_self_contained(
     browser, live_server, settings, django_capture_on_commit_callbacks
 ):
     mug = ProductFactory(name="<script>alert(1)</script>", price=Decimal("12.00"))
-    OrderFactory(lines=[(mug, 2)], placed_at=shop_time(date(2026, 3, 1)))
-    OrderFactory(lines=[(mug, 1)], placed_at=shop_time(date(2026, 3, 3)))
+    # Paid: revenue (the chart's bars) counts paid, shipped and delivered orders only.
+    OrderFactory(lines=[(mug, 2)], status=OrderStatus.PAID, placed_at=shop_time(date(2026, 3, 1)))
+    OrderFactory(lines=[(mug, 1)], status=OrderStatus.PAID, placed_at=shop_time(date(2026, 3, 3)))
     with django_capture_on_commit_callbacks(execute=True):
         report = report_request(
             kinds=["orders"], date_from=date(2026, 3, 1), date_to=date(2026, 3, 3)

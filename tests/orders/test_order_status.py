@@ -115,9 +115,9 @@ def test_a_stale_order_object_cannot_cancel_twice(tea):
 
 @pytest.mark.parametrize(
     ("end", "mails"),
-    [(OrderStatus.PAID, 0), (OrderStatus.SHIPPED, 1), (OrderStatus.CANCELLED, 1)],
+    [(OrderStatus.PAID, 1), (OrderStatus.SHIPPED, 1), (OrderStatus.CANCELLED, 1)],
 )
-def test_shipped_and_cancelled_notices_go_out_after_commit(
+def test_paid_shipped_and_cancelled_notices_go_out_after_commit(
     tea, mailoutbox, django_capture_on_commit_callbacks, end, mails
 ):
     order = _order_in(OrderStatus.PAID if end == OrderStatus.SHIPPED else OrderStatus.PLACED, tea)
@@ -129,7 +129,11 @@ def test_shipped_and_cancelled_notices_go_out_after_commit(
     assert len(mailoutbox) == mails
     if mails:
         assert order.reference in mailoutbox[0].subject
-        expected = {OrderStatus.SHIPPED: "on its way", OrderStatus.CANCELLED: "was cancelled"}
+        expected = {
+            OrderStatus.PAID: "Payment received",
+            OrderStatus.SHIPPED: "on its way",
+            OrderStatus.CANCELLED: "was cancelled",
+        }
         assert expected[end] in mailoutbox[0].subject
 
 
