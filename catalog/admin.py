@@ -166,29 +166,30 @@ class ProductAdmin(admin.ModelAdmin):
             ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
         )
 
-    @admin.display(description="last 30 adjustments, newest first")
+    @admin.display(description="stock ledger: the last 30 changes, newest first")
     def stock_history(self, product: Product) -> str:
-        adjustments = StockAdjustment.objects.filter(product=product).select_related("by")[:30]
-        if not adjustments:
-            return "No adjustments yet."
+        movements = StockAdjustment.objects.filter(product=product).select_related("by")[:30]
+        if not movements:
+            return "No stock changes yet."
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td style='text-align:right'>{}</td>"
+            "<tr><td>{}</td><td>{}</td><td style='text-align:right'>{}</td>"
             "<td style='text-align:right'>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    date_format(timezone.localtime(a.created_at), "SHORT_DATETIME_FORMAT"),
-                    f"{a.delta:+d}",
-                    a.stock_after,
-                    a.reason,
-                    a.by.get_username() if a.by else "-",
+                    date_format(timezone.localtime(m.created_at), "SHORT_DATETIME_FORMAT"),
+                    m.get_kind_display(),
+                    f"{m.delta:+d}",
+                    m.stock_after,
+                    f"order {m.order_reference}" if m.order_reference else m.reason,
+                    m.by.get_username() if m.by else ("-" if m.order_reference else "system"),
                 )
-                for a in adjustments
+                for m in movements
             ),
         )
         return format_html(
-            "<table><thead><tr><th>When</th><th>Change</th><th>Stock after</th><th>Reason</th>"
-            "<th>By</th></tr></thead><tbody>{}</tbody></table>",
+            "<table><thead><tr><th>When</th><th>What</th><th>Change</th><th>Stock after</th>"
+            "<th>Reason or order</th><th>By</th></tr></thead><tbody>{}</tbody></table>",
             rows,
         )
 

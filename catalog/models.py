@@ -94,13 +94,35 @@ class Product(models.Model):
         return self.low_stock_threshold
 
 
+class StockKind(models.TextChoices):
+    OPENING = "opening", "Opening balance"
+    INITIAL = "initial", "Initial stock"
+    ADJUSTMENT = "adjustment", "Adjustment"
+    SALE = "sale", "Sale"
+    CANCELLATION = "cancellation", "Cancellation"
+    EXPIRY = "expiry", "Expired unpaid"
+    REINSTATEMENT = "reinstatement", "Late payment"
+    IMPORT = "import", "Import"
+
+
 class StockAdjustment(models.Model):
-    """An employee's change of stock: received, written off, counted. Never an absolute value."""
+    """One change of a product's stock: the stock ledger. Never an absolute value.
+
+    Every change writes a row in the same transaction (sales, cancellations, expiries,
+    late-payment reinstatements, employees' adjustments, imports), so per product the deltas
+    sum to the stock (a PostgreSQL test checks it under concurrency).
+    """
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="adjustments")
+    kind = models.CharField(
+        max_length=16, choices=StockKind.choices, default=StockKind.ADJUSTMENT, db_index=True
+    )
     delta = models.IntegerField(help_text="Units added (positive) or taken away (negative).")
-    reason = models.CharField(max_length=200)
+    reason = models.CharField(max_length=200, blank=True)
     stock_after = models.PositiveIntegerField()
+    # The order behind a sale, cancellation, expiry or reinstatement (by reference: the
+    # catalog does not depend on orders).
+    order_reference = models.CharField(max_length=16, blank=True, db_index=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

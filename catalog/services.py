@@ -13,7 +13,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from catalog.errors import StockBelowZero
-from catalog.models import Category, Product, StockAdjustment
+from catalog.models import Category, Product, StockAdjustment, StockKind
 from catalog.selectors import low_stock_threshold
 from catalog.thumbnails import image_clean, thumbnail_render
 from shop.background import task_after_commit
@@ -64,7 +64,12 @@ def product_create(
     product.save()
     if stock:
         StockAdjustment.objects.create(
-            product=product, delta=stock, reason="Initial stock", stock_after=stock, by=by
+            product=product,
+            kind=StockKind.INITIAL,
+            delta=stock,
+            reason="Initial stock",
+            stock_after=stock,
+            by=by,
         )
     if image is not None:
         product_thumbnail_update(product=product)
@@ -108,7 +113,12 @@ def product_update(*, product: Product, fields: Iterable[str], replaced_image: s
 
 @transaction.atomic
 def product_stock_adjust(
-    *, product: Product, delta: int, reason: str, by: User | None = None
+    *,
+    product: Product,
+    delta: int,
+    reason: str,
+    by: User | None = None,
+    kind: str = StockKind.ADJUSTMENT,
 ) -> StockAdjustment:
     """Add (or, negative, take away) units of stock, with a reason; recorded with the result.
 
@@ -131,11 +141,43 @@ def product_stock_adjust(
     # Our UPDATE holds the row until commit, so this is the stock our change left.
     after = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
     adjustment = StockAdjustment.objects.create(
-        product=product, delta=delta, reason=reason.strip()[:200], stock_after=after, by=by
+        product=product,
+        kind=kind,
+        delta=delta,
+        reason=reason.strip()[:200],
+        stock_after=after,
+        by=by,
     )
     product.stock = after
     products_stock_changed(product_ids=[product.pk], rose=delta > 0)
     return adjustment
+
+
+def stock_movements_record(
+    *,
+    kind: str,
+    changes: Iterable[tuple[int, int, int]],
+    order_reference: str = "",
+    by: User | None = None,
+) -> None:
+    """Write the ledger rows of stock just changed: (product_id, delta, stock_after) each.
+
+    One INSERT for all of them; call it in the transaction that changed the stock.
+    """
+    StockAdjustment.objects.bulk_create(
+        [
+            StockAdjustment(
+                product_id=product_id,
+                kind=kind,
+                delta=delta,
+                stock_after=after,
+                order_reference=order_reference,
+                by=by,
+            )
+            for product_id, delta, after in changes
+            if delta
+        ]
+    )
 
 
 def products_stock_changed(*, product_ids: Iterable[int], rose: bool | None = None) -> list[int]:

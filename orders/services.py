@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from catalog.models import Product
-from catalog.services import products_stock_changed
+from catalog.models import Product, StockKind
+from catalog.services import products_stock_changed, stock_movements_record
 from orders.errors import (
     AddressNotFound,
     EmptyCart,
@@ -173,6 +173,11 @@ def _stock_take(lines: dict[int, int]) -> dict[int, Product]:
             raise InsufficientStock.for_items([(pid, quantity, available)])
     products_stock_changed(product_ids=list(lines), rose=False)
     return products
+
+
+def _sold(lines: dict[int, int], products: dict[int, Product]) -> list[tuple[int, int, int]]:
+    """Ledger changes of a stock take: the rows were locked, so their stock is exact."""
+    return [(pid, -quantity, products[pid].stock - quantity) for pid, quantity in lines.items()]
 
 
 def order_place(
@@ -411,6 +416,9 @@ def _order_create(
         )
         order.access_token_hash = token_hash(token)
     order.save(force_insert=True)
+    stock_movements_record(
+        kind=StockKind.SALE, changes=_sold(lines, products), order_reference=order.reference
+    )
     for line in order_lines:
         line.order = order
     OrderLine.objects.bulk_create(order_lines)
@@ -442,10 +450,12 @@ def order_set_status(
     by: User | None = None,
     note: str = "",
     tracking_number: str = "",
+    stock_kind: str = StockKind.CANCELLATION,
 ) -> Order:
     """Move an order to `status` if the rules allow it; cancelling returns the stock.
 
-    A tracking number is kept when the order ships; the customer sees it with the order.
+    A tracking number is kept when the order ships; the customer sees it with the order. The
+    stock returned is written to the ledger as `stock_kind` (an expiry, or a cancellation).
     """
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if status not in STATUS_TRANSITIONS[locked.status]:
@@ -454,10 +464,23 @@ def order_set_status(
             details={"reference": locked.reference, "from": locked.status, "to": status},
         )
     if status == OrderStatus.CANCELLED:
-        returned = list(locked.lines.order_by("product_id").values_list("product_id", "quantity"))
-        for product_id, quantity in returned:
+        returned = dict(locked.lines.order_by("product_id").values_list("product_id", "quantity"))
+        # Locked in primary-key order, like checkouts: the stock read is the stock changed.
+        before = dict(
+            Product.objects.select_for_update()
+            .filter(pk__in=returned)
+            .order_by("pk")
+            .values_list("pk", "stock")
+        )
+        for product_id, quantity in returned.items():
             Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-        products_stock_changed(product_ids=[pid for pid, _ in returned], rose=True)
+        stock_movements_record(
+            kind=stock_kind,
+            changes=[(pid, qty, before[pid] + qty) for pid, qty in returned.items()],
+            order_reference=locked.reference,
+            by=by,
+        )
+        products_stock_changed(product_ids=list(returned), rose=True)
     previous = locked.status
     locked.status = status
     fields = ["status", "updated_at"]
@@ -486,7 +509,13 @@ def order_reinstate_paid(*, order: Order, note: str = "") -> Order:
                 "Only a cancelled order is reinstated by a late payment.",
                 details={"reference": locked.reference, "from": locked.status, "to": "paid"},
             )
-        _stock_take(dict(locked.lines.order_by("product_id").values_list("product_id", "quantity")))
+        lines = dict(locked.lines.order_by("product_id").values_list("product_id", "quantity"))
+        products = _stock_take(lines)
+        stock_movements_record(
+            kind=StockKind.REINSTATEMENT,
+            changes=_sold(lines, products),
+            order_reference=locked.reference,
+        )
         locked.status = OrderStatus.PAID
         locked.save(update_fields=["status", "updated_at"])
         OrderStatusChange.objects.create(

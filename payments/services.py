@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from catalog.models import StockKind
 from orders.errors import InsufficientStock, ProductUnavailable
 from orders.holds import order_hold_end, orders_past_hold
 from orders.models import Order, OrderStatus
@@ -254,7 +255,10 @@ def order_expire(*, order_id: int) -> str:
         else:
             minutes, what = settings.SHOP_PAYMENT_WINDOW_MINUTES, "Not paid"
         order_set_status(
-            order=order, status=OrderStatus.CANCELLED, note=f"{what} within {minutes} minutes"
+            order=order,
+            status=OrderStatus.CANCELLED,
+            note=f"{what} within {minutes} minutes",
+            stock_kind=StockKind.EXPIRY,
         )
         return "cancelled"
 

@@ -55,4 +55,8 @@ def test_checkouts_adjustments_and_stale_pages_at_once_lose_nothing(settings):
     assert final.stock == 100 - 24 + 5 * 3  # every sale and every delivery counted
     assert str(final.price) == "12.00"
     # The history adds up too: each adjustment saw the stock its own change left.
-    assert sorted(final.adjustments.values_list("delta", flat=True)) == [3] * 5
+    adjusted = final.adjustments.filter(kind="adjustment").values_list("delta", flat=True)
+    assert sorted(adjusted) == [3] * 5
+    assert (
+        sorted(final.adjustments.filter(kind="sale").values_list("delta", flat=True)) == [-2] * 12
+    )
