@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from orders.models import STATUS_TRANSITIONS, Order, OrderLine, OrderStatus, OrderStatusChange
+from orders.models import (
+    STATUS_TRANSITIONS,
+    ChangeSource,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+)
 from orders.selectors import revenue_sum
 from orders.services import order_set_status
 from shop.admin_widgets import ReadOnlyTabularInline, status_pill
@@ -205,6 +212,7 @@ class OrderAdmin(admin.ModelAdmin):
                         by=request.user,
                         note=note,
                         tracking_number=tracking_number,
+                        source=ChangeSource.ADMIN,
                     )
                 done.append(order.reference)
                 # The order's History page lists status moves like any other change.
@@ -233,6 +241,13 @@ class OrderAdmin(admin.ModelAdmin):
             "status_buttons_values": [str(status) for status in transitions],
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Status moves come from many places that are not the admin (webhook, expiry job,
+        # customers): the History page lists them all, beside the admin's own log.
+        changes = OrderStatusChange.objects.filter(order_id=object_id).select_related("changed_by")
+        extra_context = {**(extra_context or {}), "status_changes": changes}
+        return super().history_view(request, object_id, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The status buttons bypass the (entirely read-only) form and go to the service.

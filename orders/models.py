@@ -116,6 +116,17 @@ class OrderLine(models.Model):
         return f"{self.quantity} x {self.name}"
 
 
+class ChangeSource(models.TextChoices):
+    """What made a status move, shown with it on the order's History page."""
+
+    CHECKOUT = "checkout", "Checkout"
+    ADMIN = "admin", "Employee in the admin"
+    CUSTOMER = "customer", "Customer"
+    PAYMENT = "payment", "Payment provider (webhook)"
+    EXPIRY = "expiry", "Expiry job"
+    SYSTEM = "system", "The shop"
+
+
 class OrderStatusChange(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=10, choices=OrderStatus.choices, blank=True)
@@ -124,6 +135,9 @@ class OrderStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     note = models.CharField(max_length=500, blank=True)
+    source = models.CharField(
+        max_length=10, choices=ChangeSource.choices, default=ChangeSource.SYSTEM
+    )
     created_at = models.DateTimeField("when", default=timezone.now)
 
     class Meta:

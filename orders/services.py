@@ -30,6 +30,7 @@ from orders.holds import holds_check
 from orders.models import (
     STATUS_TRANSITIONS,
     CartItem,
+    ChangeSource,
     CustomerAddress,
     IdempotencyKey,
     Order,
@@ -423,7 +424,11 @@ def _order_create(
         line.order = order
     OrderLine.objects.bulk_create(order_lines)
     placed = OrderStatusChange.objects.create(
-        order=order, from_status="", to_status=OrderStatus.PLACED, changed_by=user
+        order=order,
+        from_status="",
+        to_status=OrderStatus.PLACED,
+        changed_by=user,
+        source=ChangeSource.CHECKOUT,
     )
     # The answer to the checkout renders these: hand them over instead of reading them back.
     for line in order_lines:
@@ -451,6 +456,7 @@ def order_set_status(
     note: str = "",
     tracking_number: str = "",
     stock_kind: str = StockKind.CANCELLATION,
+    source: str = ChangeSource.SYSTEM,
 ) -> Order:
     """Move an order to `status` if the rules allow it; cancelling returns the stock.
 
@@ -489,7 +495,12 @@ def order_set_status(
         fields.append("tracking_number")
     locked.save(update_fields=fields)
     OrderStatusChange.objects.create(
-        order=locked, from_status=previous, to_status=status, changed_by=by, note=note
+        order=locked,
+        from_status=previous,
+        to_status=status,
+        changed_by=by,
+        note=note,
+        source=source,
     )
     if status in (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.CANCELLED):
         task_after_commit("orders.tasks.order_email_task", locked.pk, status)
@@ -519,6 +530,10 @@ def order_reinstate_paid(*, order: Order, note: str = "") -> Order:
         locked.status = OrderStatus.PAID
         locked.save(update_fields=["status", "updated_at"])
         OrderStatusChange.objects.create(
-            order=locked, from_status=OrderStatus.CANCELLED, to_status=OrderStatus.PAID, note=note
+            order=locked,
+            from_status=OrderStatus.CANCELLED,
+            to_status=OrderStatus.PAID,
+            note=note,
+            source=ChangeSource.PAYMENT,
         )
     return locked

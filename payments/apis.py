@@ -13,6 +13,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from orders.apis import ORDER_TOKEN_HEADER, OrderOutputSerializer, OrderPlacementAnonThrottle
+from orders.models import ChangeSource
 from orders.selectors import order_get_for_viewer, order_reread
 from payments.errors import InvalidWebhook
 from payments.services import order_cancel, payment_start, payment_window_end, webhook_receive
@@ -122,6 +123,7 @@ class OrderCancelApi(APIView):
             order=order,
             by=request.user if request.user.is_authenticated else None,
             note=note,
+            source=ChangeSource.CUSTOMER,
         )
         answer = OrderOutputSerializer(order_reread(order=cancelled), context={"request": request})
         return Response(answer.data)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog.models import StockKind
 from orders.errors import InsufficientStock, ProductUnavailable
 from orders.holds import order_hold_end, orders_past_hold
-from orders.models import Order, OrderStatus
+from orders.models import ChangeSource, Order, OrderStatus
 from orders.services import order_reinstate_paid, order_set_status
 from payments.errors import OrderNotPayable, PaymentArrived
 from payments.models import Payment, PaymentStatus, Refund, WebhookEvent, to_minor_units
@@ -133,7 +133,12 @@ def _on_succeeded(event: Event, name: str) -> str:
     payment.error = ""
     payment.save(update_fields=["status", "error", "updated_at"])
     if order.status == OrderStatus.PLACED:
-        order_set_status(order=order, status=OrderStatus.PAID, note=f"Paid ({payment})")
+        order_set_status(
+            order=order,
+            status=OrderStatus.PAID,
+            note=f"Paid ({payment})",
+            source=ChangeSource.PAYMENT,
+        )
         return "order paid"
     if order.status == OrderStatus.CANCELLED:
         try:
@@ -209,7 +214,9 @@ def webhook_receive(*, payload: bytes, signature: str) -> str:
     return outcome
 
 
-def order_cancel(*, order: Order, by: User | None = None, note: str = "") -> Order:
+def order_cancel(
+    *, order: Order, by: User | None = None, note: str = "", source: str = ChangeSource.ADMIN
+) -> Order:
     """Cancel an order and give back what was paid: refunds, open intents cancelled.
 
     The stock comes back through order_set_status. If an open intent turns out to have been
@@ -231,7 +238,9 @@ def order_cancel(*, order: Order, by: User | None = None, note: str = "") -> Ord
             for payment in paid:
                 _refund(payment, note or "The order was cancelled.")
         # Refused here, with the usual message, when the order cannot be cancelled.
-        return order_set_status(order=locked, status=OrderStatus.CANCELLED, by=by, note=note)
+        return order_set_status(
+            order=locked, status=OrderStatus.CANCELLED, by=by, note=note, source=source
+        )
 
 
 def order_expire(*, order_id: int) -> str:
@@ -259,6 +268,7 @@ def order_expire(*, order_id: int) -> str:
             status=OrderStatus.CANCELLED,
             note=f"{what} within {minutes} minutes",
             stock_kind=StockKind.EXPIRY,
+            source=ChangeSource.EXPIRY,
         )
         return "cancelled"
 

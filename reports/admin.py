@@ -108,6 +108,13 @@ class ReportAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Requests by the daily schedule have no employee to log them: the report's own
+        # facts lead its History page, above the admin's log of employees' actions.
+        report = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "report": report}
+        return super().history_view(request, object_id, extra_context)
+
     def add_view(self, request, form_url="", extra_context=None):
         """Request a report through the service (it is queued, not saved from a form)."""
         if not self.has_add_permission(request):
@@ -193,7 +200,7 @@ class ReportAdmin(admin.ModelAdmin):
         description="Revoke the emailed links of the selected reports", permissions=["add"]
     )
     def revoke_links(self, request, queryset):
-        revoked = [report_links_revoke(report=report) for report in queryset]
+        revoked = [report_links_revoke(report=report, by=request.user) for report in queryset]
         self.message_user(
             request,
             f"Links of {len(revoked)} report(s) revoked: downloads from emails are refused; "
@@ -206,7 +213,7 @@ class ReportAdmin(admin.ModelAdmin):
         done, refused = 0, []
         for report in queryset:
             try:
-                report_rerun(report=report)
+                report_rerun(report=report, by=request.user)
                 done += 1
             except DomainError as error:
                 refused.append(f"{report}: {error.message}")

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -76,11 +77,20 @@ def report_request(
         extra_recipients=emails,
     )
     task_after_commit("reports.tasks.report_generate_task", str(report.pk))
+    if requested_by is not None:
+        _logged(report, requested_by, ADDITION, f"Requested: {', '.join(chosen)}.")
     return report
 
 
+def _logged(report: Report, by: User, flag: int, message: str) -> None:
+    """Put an employee's action on the report's History page (the admin's log)."""
+    LogEntry.objects.log_actions(
+        user_id=by.pk, queryset=[report], action_flag=flag, change_message=message
+    )
+
+
 @transaction.atomic
-def report_rerun(*, report: Report) -> Report:
+def report_rerun(*, report: Report, by: User | None = None) -> Report:
     """Queue a failed (or stuck) report again."""
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.effective_status != ReportStatus.FAILED:
@@ -88,16 +98,20 @@ def report_rerun(*, report: Report) -> Report:
     locked.status = ReportStatus.QUEUED
     locked.save(update_fields=["status"])
     task_after_commit("reports.tasks.report_generate_task", str(locked.pk))
+    if by is not None:
+        _logged(locked, by, CHANGE, "Run again.")
     return locked
 
 
 @transaction.atomic
-def report_links_revoke(*, report: Report) -> Report:
+def report_links_revoke(*, report: Report, by: User | None = None) -> Report:
     """Make every emailed link of a report stop working (the admin still opens its files)."""
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.links_revoked_at is None:
         locked.links_revoked_at = timezone.now()
         locked.save(update_fields=["links_revoked_at"])
+        if by is not None:
+            _logged(locked, by, CHANGE, "Revoked the emailed links.")
     return locked
 
 
