@@ -21,7 +21,8 @@ from orders.models import (
     OrderStatusChange,
 )
 from orders.selectors import revenue_sum
-from orders.services import order_set_status
+from orders.services import order_set_status, order_shipping_correct
+from orders.shipping import CARRIER_CHOICES
 from shop.admin_widgets import ReadOnlyTabularInline, status_pill
 from shop.errors import DomainError
 from shop.models import Customer
@@ -192,7 +193,14 @@ class OrderAdmin(admin.ModelAdmin):
         )
 
     def status_change(
-        self, request, orders, to_status: str, note: str = "", tracking_number: str = ""
+        self,
+        request,
+        orders,
+        to_status: str,
+        note: str = "",
+        tracking_number: str = "",
+        carrier: str = "",
+        no_tracking: bool = False,
     ) -> None:
         """Move each order through the service and say, per order, what was refused."""
         for label, value in (("Note", note), ("Tracking number", tracking_number)):
@@ -212,6 +220,8 @@ class OrderAdmin(admin.ModelAdmin):
                         by=request.user,
                         note=note,
                         tracking_number=tracking_number,
+                        carrier=carrier,
+                        no_tracking=no_tracking,
                         source=ChangeSource.ADMIN,
                     )
                 done.append(order.reference)
@@ -239,6 +249,7 @@ class OrderAdmin(admin.ModelAdmin):
                 if status in transitions
             ],
             "status_buttons_values": [str(status) for status in transitions],
+            "carriers": CARRIER_CHOICES,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -252,15 +263,47 @@ class OrderAdmin(admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The status buttons bypass the (entirely read-only) form and go to the service.
         to_status = request.POST.get("_set_status") if request.method == "POST" else None
+        if object_id and request.method == "POST" and request.POST.get("_set_tracking"):
+            return self._tracking_correct(request, object_id)
         if object_id and to_status in STATUS_ACTION_LABELS:
             order = self.get_object(request, object_id)
             if order is None or not self.has_change_permission(request, order):
                 raise PermissionDenied
             note = request.POST.get("_note", "")[:500]
             tracking = request.POST.get("_tracking_number", "")
-            self.status_change(request, [order], to_status, note=note, tracking_number=tracking)
+            self.status_change(
+                request,
+                [order],
+                to_status,
+                note=note,
+                tracking_number=tracking,
+                carrier=request.POST.get("_carrier", "") if tracking.strip() else "",
+                no_tracking=bool(request.POST.get("_no_tracking")),
+            )
             return HttpResponseRedirect(request.path)
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _tracking_correct(self, request, object_id):
+        order = self.get_object(request, object_id)
+        if order is None or not self.has_change_permission(request, order):
+            raise PermissionDenied
+        tracking = request.POST.get("_correct_tracking", "")
+        if tracking and not is_visible_text(tracking):
+            self.message_user(request, f"Tracking number: {TEXT_RULE}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        try:
+            order_shipping_correct(
+                order=order,
+                tracking_number=tracking,
+                carrier=request.POST.get("_correct_carrier", ""),
+                by=request.user,
+                resend_email=bool(request.POST.get("_resend_email")),
+            )
+        except DomainError as error:
+            self.message_user(request, f"Not corrected: {error.message}", messages.ERROR)
+        else:
+            self.message_user(request, "Tracking corrected.", messages.SUCCESS)
+        return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
         # Every field is read-only; status changes go through order_set_status only.

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from orders.holds import order_hold_end
 from orders.models import EmailRecipientHour, Order
+from orders.shipping import tracking_url
 from orders.tokens import follow_token
 
 logger = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ def _context(order: Order) -> dict:
         "window": window,
         "short_hold": settings.SHOP_UNSTARTED_PAYMENT_MINUTES if guest_unstarted else None,
         "expired": bool(last and last.changed_by_id is None and "within" in last.note),
+        "tracking_url": tracking_url(order.carrier, order.tracking_number),
     }
 
 

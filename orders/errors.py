@@ -72,3 +72,11 @@ class EmailNotVerified(DomainError):
         "Verify your email address with the sign-in provider before ordering: order emails "
         "go to the account's verified address."
     )
+
+
+class ShippingFactsMissing(DomainError):
+    code = "tracking_required"
+    status_code = 400
+    default_message = (
+        "Shipping needs a tracking number and its carrier, or 'no tracking' with a note saying why."
+    )

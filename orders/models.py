@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Product
+from orders.shipping import CARRIER_CHOICES
 
 
 class OrderStatus(models.TextChoices):
@@ -62,6 +63,7 @@ class Order(models.Model):
     tracking_number = models.CharField(
         max_length=100, blank=True, help_text="The carrier's, given when the order ships."
     )
+    carrier = models.CharField(max_length=20, blank=True, choices=CARRIER_CHOICES)
     # SHA-256 of the guest's access token; the token itself is shown once and never stored.
     access_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Who holds stock with unpaid orders (orders.holds): a guest's client address (an IPv6

@@ -25,6 +25,7 @@ from orders.errors import (
     InsufficientStock,
     InvalidStatusTransition,
     ProductUnavailable,
+    ShippingFactsMissing,
 )
 from orders.holds import holds_check
 from orders.models import (
@@ -38,6 +39,7 @@ from orders.models import (
     OrderStatus,
     OrderStatusChange,
 )
+from orders.shipping import CARRIERS
 from orders.tokens import token_derive, token_hash, token_new, token_rederive
 from shop.background import task_after_commit
 from shop.models import User
@@ -457,11 +459,14 @@ def order_set_status(
     tracking_number: str = "",
     stock_kind: str = StockKind.CANCELLATION,
     source: str = ChangeSource.SYSTEM,
+    carrier: str = "",
+    no_tracking: bool = False,
 ) -> Order:
     """Move an order to `status` if the rules allow it; cancelling returns the stock.
 
-    A tracking number is kept when the order ships; the customer sees it with the order. The
-    stock returned is written to the ledger as `stock_kind` (an expiry, or a cancellation).
+    Shipping needs its facts: a tracking number (and its carrier, else "other"), or
+    `no_tracking` with a note saying why; the customer sees them with the order. The stock
+    returned is written to the ledger as `stock_kind` (an expiry, or a cancellation).
     """
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if status not in STATUS_TRANSITIONS[locked.status]:
@@ -469,6 +474,14 @@ def order_set_status(
             f"An order that is {locked.get_status_display().lower()} cannot become {status}.",
             details={"reference": locked.reference, "from": locked.status, "to": status},
         )
+    tracking_number = tracking_number.strip()[:100]
+    if status == OrderStatus.SHIPPED:
+        if not tracking_number and not (no_tracking and note.strip()):
+            raise ShippingFactsMissing(details={"reference": locked.reference})
+        if carrier and carrier not in CARRIERS:
+            raise ShippingFactsMissing(
+                f"Unknown carrier {carrier!r}.", details={"carrier": sorted(CARRIERS)}
+            )
     if status == OrderStatus.CANCELLED:
         returned = dict(locked.lines.order_by("product_id").values_list("product_id", "quantity"))
         # Locked in primary-key order, like checkouts: the stock read is the stock changed.
@@ -490,9 +503,10 @@ def order_set_status(
     previous = locked.status
     locked.status = status
     fields = ["status", "updated_at"]
-    if status == OrderStatus.SHIPPED and tracking_number.strip():
-        locked.tracking_number = tracking_number.strip()[:100]
-        fields.append("tracking_number")
+    if status == OrderStatus.SHIPPED and tracking_number:
+        locked.tracking_number = tracking_number
+        locked.carrier = carrier or "other"
+        fields += ["tracking_number", "carrier"]
     locked.save(update_fields=fields)
     OrderStatusChange.objects.create(
         order=locked,
@@ -504,6 +518,48 @@ def order_set_status(
     )
     if status in (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.CANCELLED):
         task_after_commit("orders.tasks.order_email_task", locked.pk, status)
+    return locked
+
+
+@transaction.atomic
+def order_shipping_correct(
+    *,
+    order: Order,
+    tracking_number: str,
+    carrier: str,
+    by: User | None = None,
+    resend_email: bool = False,
+) -> Order:
+    """Correct a shipped order's tracking number and carrier; recorded in its history.
+
+    The shipped email goes out again only when asked (`resend_email`).
+    """
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    tracking_number = tracking_number.strip()[:100]
+    if locked.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        raise InvalidStatusTransition(
+            "Only a shipped or delivered order has tracking to correct.",
+            details={"reference": locked.reference, "status": locked.status},
+        )
+    if not tracking_number or carrier not in CARRIERS:
+        raise ShippingFactsMissing(
+            "Give the tracking number and one of the carriers.",
+            details={"carrier": sorted(CARRIERS)},
+        )
+    before = f"{locked.tracking_number or 'none'} ({locked.get_carrier_display() or '-'})"
+    locked.tracking_number, locked.carrier = tracking_number, carrier
+    locked.save(update_fields=["tracking_number", "carrier", "updated_at"])
+    OrderStatusChange.objects.create(
+        order=locked,
+        from_status=locked.status,
+        to_status=locked.status,
+        changed_by=by,
+        note=f"Tracking corrected: {before} -> {tracking_number} ({locked.get_carrier_display()})"
+        + ("; the shipped email sent again" if resend_email else ""),
+        source=ChangeSource.ADMIN if by else ChangeSource.SYSTEM,
+    )
+    if resend_email:
+        task_after_commit("orders.tasks.order_email_task", locked.pk, OrderStatus.SHIPPED)
     return locked
 
 

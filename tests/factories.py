@@ -16,6 +16,9 @@ from reports.models import Report, ReportKind
 from reports.services import report_request
 from tests.images import image_upload
 
+# A parcel's tracking number: shipping needs one (or an explicit "no tracking").
+TRACKING = "JJD000390007"
+
 
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -123,7 +126,9 @@ class OrderFactory(factory.Factory):
         )
         order = placed.order
         for step in _STATUS_PATHS[status]:
-            order = order_set_status(order=order, status=step)
+            order = order_set_status(
+                order=order, status=step, tracking_number=TRACKING if step == "shipped" else ""
+            )
         if placed_at is not None:
             Order.objects.filter(pk=order.pk).update(created_at=placed_at)
             OrderStatusChange.objects.filter(order=order).update(created_at=placed_at)

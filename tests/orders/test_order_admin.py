@@ -95,7 +95,7 @@ def test_status_actions_report_per_order_what_was_refused(admin_client, product)
     placed = _order(product)
     shipped = _order(product)
     order_set_status(order=shipped, status=OrderStatus.PAID)
-    order_set_status(order=shipped, status=OrderStatus.SHIPPED)
+    order_set_status(order=shipped, status=OrderStatus.SHIPPED, tracking_number="JJD000390007")
 
     response = admin_client.post(
         CHANGELIST,

@@ -10,6 +10,9 @@ from orders.services import Address, Customer, OrderItem, order_place, order_set
 from tests.factories import StaffFactory
 from tests.orders.bodies import order_body
 
+# A parcel's tracking number: shipping needs one (or an explicit "no tracking").
+TRACKING = "JJD000390007"
+
 pytestmark = pytest.mark.django_db
 
 CUSTOMER = Customer(name="Ann", email="ann@example.com")
@@ -38,7 +41,9 @@ def _order_in(status, *products) -> Order:
         address=ADDRESS,
     ).order
     for step in PATHS[status]:
-        order = order_set_status(order=order, status=step)
+        order = order_set_status(
+            order=order, status=step, tracking_number=TRACKING if step == "shipped" else ""
+        )
     return order
 
 
@@ -59,7 +64,9 @@ def test_allowed_moves_are_recorded_with_who_and_note(tea, start, end):
     order = _order_in(start, tea)
     clerk = StaffFactory()
 
-    moved = order_set_status(order=order, status=end, by=clerk, note="tracking 123")
+    moved = order_set_status(
+        order=order, status=end, by=clerk, note="tracking 123", tracking_number=TRACKING
+    )
 
     assert moved.status == end
     order.refresh_from_db()
@@ -122,7 +129,7 @@ def test_paid_shipped_and_cancelled_notices_go_out_after_commit(
 ):
     order = _order_in(OrderStatus.PAID if end == OrderStatus.SHIPPED else OrderStatus.PLACED, tea)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        order_set_status(order=order, status=end)
+        order_set_status(order=order, status=end, tracking_number=TRACKING)
     assert mailoutbox == []  # nothing before the commit
     for callback in callbacks:
         callback()
