@@ -22,6 +22,12 @@ from bench.harness import bench_order, django_env, gunicorn, load, print_table, 
 
 SECRET = "whsec_bench_" + "b" * 24
 ORDERS = 60_000
+# Orders whose open payment a guest asks for again (POST .../payment/ answers 200 with it).
+ASKED = 2_000
+
+
+def _token(reference: str) -> str:
+    return f"bench-token-{reference}"
 
 
 def setup() -> list[tuple[str, str]]:
@@ -39,8 +45,11 @@ def setup() -> list[tuple[str, str]]:
     product = Product.objects.create(
         sku="PAY-1", name="Paid", slug="paid", category=category, price=Decimal("9.90"), stock=0
     )
+    from orders.tokens import token_hash
+
     orders = Order.objects.bulk_create(
-        bench_order(f"B{n:09d}", Decimal("9.90")) for n in range(ORDERS)
+        bench_order(f"B{n:09d}", Decimal("9.90"), access_token_hash=token_hash(_token(f"B{n:09d}")))
+        for n in range(ORDERS + ASKED)
     )
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -70,6 +79,17 @@ def setup() -> list[tuple[str, str]]:
     return [(order.reference, f"pi_bench_{order.reference}") for order in orders]
 
 
+def _ask_for_payment(path: str, references: list[str]):
+    """Requests asking for an order's payment again, as a guest's page does on reload."""
+    cycle = itertools.cycle(references)
+
+    def make(worker, n):
+        reference = next(cycle)
+        return "POST", path.format(reference), b"", {"X-Order-Token": _token(reference)}
+
+    return make
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=12.0)
@@ -81,10 +101,13 @@ def main() -> None:
         scratch_database_url("bench_payments"),
         PAYMENTS_PROVIDER="stripe",
         STRIPE_WEBHOOK_SECRET=SECRET,
+        # One loopback address asks for every payment: the per-client throttle would refuse it.
+        SHOP_PAYMENT_THROTTLE="100000000/min",
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
     )
     os.environ.update(environment)
-    pairs = setup()
+    everything = setup()
+    pairs, asked = everything[:ORDERS], [reference for reference, _ in everything[ORDERS:]]
     from payments.providers import event_payload, event_sign
 
     def events(path, source):
@@ -133,6 +156,16 @@ def main() -> None:
         results["webhook, redelivery"] = load(
             "redelivery", port, redeliver, concurrency=args.concurrency, seconds=args.seconds / 2
         )
+        payment_start = {
+            "baseline (look up, answer)": load(
+                "payment baseline", port, _ask_for_payment("/baseline/payment/{}/", asked),
+                concurrency=args.concurrency, seconds=args.seconds / 2,
+            ),
+            "POST /api/v1/orders/{reference}/payment/ (open payment again)": load(
+                "payment", port, _ask_for_payment("/api/v1/orders/{}/payment/", asked),
+                concurrency=args.concurrency, seconds=args.seconds / 2,
+            ),
+        }  # fmt: skip
         audit = _audit()
 
     base = results["baseline (verify + UPDATE)"].throughput
@@ -152,6 +185,23 @@ def main() -> None:
         f"Stripe webhooks, {args.concurrency} clients, gunicorn {args.workers} workers, PostgreSQL",
         ["request", "events/s", "p50 ms", "p95 ms", "200", "other", "vs baseline"],
         table,
+    )
+    base = payment_start["baseline (look up, answer)"].throughput
+    print_table(
+        f"Asking for a payment, {args.concurrency} clients, gunicorn {args.workers} workers",
+        ["request", "req/s", "p50 ms", "p95 ms", "200", "other", "vs baseline"],
+        [
+            [
+                name,
+                f"{r.throughput:.0f}",
+                f"{r.percentile(50):.1f}",
+                f"{r.percentile(95):.1f}",
+                str(r.statuses.get(200, 0)),
+                str(sum(n for s, n in r.statuses.items() if s != 200)),
+                f"{r.throughput / base:.2f}x",
+            ]
+            for name, r in payment_start.items()
+        ],
     )
     print_table("Audit", ["check", "value"], audit)
 

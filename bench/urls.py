@@ -86,6 +86,27 @@ def baseline_webhook(request):
     return JsonResponse({"received": True})
 
 
+@csrf_exempt
+def baseline_payment(request, reference):
+    """Find a guest's order by reference and token, answer its open payment: no DRF, no locks."""
+    from orders.tokens import token_hash
+    from payments.models import Payment
+
+    payment = (
+        Payment.objects.filter(
+            order__reference=reference,
+            order__access_token_hash=token_hash(request.headers.get("X-Order-Token", "")),
+            status="requires_payment",
+        )
+        .values("provider", "provider_id", "client_secret", "amount", "currency", "status")
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    payment["amount"] = str(payment["amount"])
+    return JsonResponse(payment)
+
+
 class FixedCustomerAuthentication(BaseAuthentication):
     """Sign the request in as the customer named by ?customer=<id>: no token at all."""
 
@@ -106,6 +127,7 @@ urlpatterns = [
     path("baseline/cart/", BaselineCartApi.as_view()),
     path("baseline/stock-take/", baseline_stock_take),
     path("baseline/webhook/", baseline_webhook),
+    path("baseline/payment/<str:reference>/", baseline_payment),
     path("baseline/products/", baseline_products),
     path("baseline/products/<slug:slug>/", baseline_product),
     *shop_urlpatterns,

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Product
-from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
+from orders.models import ChangeSource, Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.services import REFERENCE_ALPHABET
 from orders.tokens import token_hash, token_new
 from shop.models import User
@@ -70,8 +70,11 @@ LIFECYCLE = [OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
 
 
 def _status_path(age: timedelta, rng: random.Random) -> list[str]:
-    if rng.random() < 0.06:
+    chance = rng.random()
+    if chance < 0.06:
         return [OrderStatus.PLACED, OrderStatus.CANCELLED]
+    if chance < 0.08:  # paid, then cancelled before shipping: refunded
+        return [OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.CANCELLED]
     steps = min(3, age.days // 2 + rng.randrange(0, 2))
     # Unpaid orders only within the payment window: older ones were paid or expired.
     if age > timedelta(minutes=settings.SHOP_PAYMENT_WINDOW_MINUTES):
@@ -95,6 +98,17 @@ def _demo_customers(rng: random.Random) -> list[User]:
         )
         customers.append(customer)
     return customers
+
+
+def _demo_source(previous: str, status: str) -> str:
+    """What would have made a demo move: checkout, the payment, the expiry job, an employee."""
+    if not previous:
+        return ChangeSource.CHECKOUT
+    if status == OrderStatus.PAID:
+        return ChangeSource.PAYMENT
+    if status == OrderStatus.CANCELLED and previous == OrderStatus.PLACED:
+        return ChangeSource.EXPIRY
+    return ChangeSource.ADMIN
 
 
 def seed_orders(count: int = 3000) -> str:
@@ -169,7 +183,11 @@ def seed_orders(count: int = 3000) -> str:
             for previous, status in zip(["", *path], path, strict=False):
                 changes.append(
                     OrderStatusChange(
-                        order=order, from_status=previous, to_status=status, created_at=when
+                        order=order,
+                        from_status=previous,
+                        to_status=status,
+                        created_at=when,
+                        source=_demo_source(previous, status),
                     )
                 )
                 when = min(now, when + timedelta(hours=rng.randrange(2, 40)))

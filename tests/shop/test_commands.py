@@ -41,12 +41,23 @@ def test_seed_demo_is_idempotent(capsys):
         for subtotal, lines_sum, total in sums
     )
     assert not OrderStatusChange.objects.filter(created_at__gt=timezone.now()).exists()
+    # Paid orders have their payments, cancelled-after-paying ones their refunds; revenue
+    # is paid, shipped and delivered orders less refunds, some of them partial.
+    from payments.models import Payment, Refund
+
+    paid = Order.objects.filter(status__in=["paid", "shipped", "delivered"])
+    assert not paid.exclude(payments__status="succeeded").exists()
+    assert Refund.objects.filter(payment__order__status="cancelled").exists()
+    assert Refund.objects.filter(payment__order__status="delivered").exists()
+    assert not Order.objects.filter(status="placed", payments__isnull=False).exists()
+    payments = Payment.objects.count()
 
     call_command("seed_demo")
     second = capsys.readouterr().out
     assert "0 product(s) created" in second and "left as it is" in second
     assert list(Product.objects.order_by("sku").values_list("sku", "price", "stock")) == products
     assert Order.objects.count() == orders
+    assert Payment.objects.count() == payments and "every paid order has its payment" in second
 
 
 def test_ensure_local_admin_prints_a_working_login(capsys):
@@ -54,6 +65,7 @@ def test_ensure_local_admin_prints_a_working_login(capsys):
     username, password = re.search(r"Admin login: (\S+) / (\S+)", capsys.readouterr().out).groups()
     user = authenticate(username=username, password=password)
     assert user is not None and user.is_superuser and user.is_staff
+    assert user.groups.filter(name="Report recipients").exists()  # the demo reports reach them
 
     call_command("ensure_local_admin")
     new_password = re.search(r" / (\S+)", capsys.readouterr().out).group(1)

@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 
@@ -22,4 +23,6 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = user.is_active = True
         user.set_password(password)
         user.save()
+        # So that the demo's reports reach the local admin (console email).
+        Group.objects.get(name="Report recipients").user_set.add(user)
         self.stdout.write(f"Admin login: {username} / {password}")
