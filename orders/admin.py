@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from orders.holds import order_payment_state
 from orders.models import (
     STATUS_TRANSITIONS,
     ChangeSource,
@@ -41,6 +42,16 @@ STATUS_ACTION_LABELS: dict[str, str] = {
     OrderStatus.SHIPPED: "Mark as shipped",
     OrderStatus.DELIVERED: "Mark as delivered",
     OrderStatus.CANCELLED: "Cancel order (returns stock)",
+}
+
+
+PAYMENT_COLOURS = {
+    "awaiting": "#8a6d00",
+    "overdue": "#ba2121",
+    "paid": "#2e7d32",
+    "part_refunded": "#6d4c41",
+    "refunded": "#6d4c41",
+    "none": "#777",
 }
 
 
@@ -74,6 +85,7 @@ class OrderAdmin(admin.ModelAdmin):
         "reference_display",
         "customer",
         "status_badge",
+        "payment_state",
         "item_count",
         "total_with_currency",
         "placed",
@@ -161,6 +173,14 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="status", ordering="status")
     def status_badge(self, order: Order) -> str:
         return status_pill(STATUS_COLOURS[order.status], order.get_status_display())
+
+    @admin.display(description="payment")
+    def payment_state(self, order: Order) -> str:
+        key, label = order_payment_state(order)
+        colour = PAYMENT_COLOURS[key]
+        return format_html(
+            '<span style="color:{};font-weight:bold;white-space:nowrap">{}</span>', colour, label
+        )
 
     @admin.display(description="items", ordering="item_count")
     def item_count(self, order: Order) -> int:

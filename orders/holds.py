@@ -41,6 +41,21 @@ def order_hold_end(order: Order) -> datetime:
     return order.created_at + timedelta(minutes=settings.SHOP_PAYMENT_WINDOW_MINUTES)
 
 
+def order_payment_state(order: Order) -> tuple[str, str]:
+    """Where an order's money stands, from the order alone: (key, label) for lists."""
+    if order.status == OrderStatus.PLACED:
+        if timezone.now() < order_hold_end(order):
+            return "awaiting", "Awaiting payment"
+        return "overdue", "Overdue"
+    if order.refunded_total and order.refunded_total >= order.total:
+        return "refunded", "Refunded"
+    if order.refunded_total:
+        return "part_refunded", "Part refunded"
+    if order.status == OrderStatus.CANCELLED:
+        return "none", "Not paid"
+    return "paid", "Paid"
+
+
 def orders_past_hold(now: datetime | None = None) -> QuerySet[Order]:
     """Unpaid orders whose hold has ended: past the payment window, or guests' past the
     shorter window for a payment never started. Oldest first."""
