@@ -139,8 +139,14 @@ class OrderAdmin(admin.ModelAdmin):
     extra_actions: ClassVar[list[tuple[Callable[..., Any], str]]] = []
 
     # Services other apps put in place of order_set_status for one target status (payments:
-    # cancelling refunds what was paid). Each takes order, by and note, like order_set_status.
+    # cancelling refunds what was paid; marking paid records how). Each takes order, by, note
+    # and form (the posted fields of the order page; empty for a bulk action).
     status_setters: ClassVar[dict[str, Callable[..., Any]]] = {}
+
+    # Buttons other apps add to the order page (payments: "Refund"): the posted button's
+    # name -> a handler(order, by, form) that does the work and returns a message, or raises
+    # a DomainError whose message the employee sees.
+    page_actions: ClassVar[dict[str, Callable[..., str]]] = {}
 
     @classmethod
     def register_extra_action(cls, action: Callable[..., Any], *, permission: str) -> None:
@@ -232,7 +238,8 @@ class OrderAdmin(admin.ModelAdmin):
             try:
                 setter = self.status_setters.get(to_status)
                 if setter is not None:
-                    setter(order=order, by=request.user, note=note)
+                    form = request.POST if len(orders) == 1 else {}
+                    setter(order=order, by=request.user, note=note, form=form)
                 else:
                     order_set_status(
                         order=order,
@@ -270,6 +277,7 @@ class OrderAdmin(admin.ModelAdmin):
             ],
             "status_buttons_values": [str(status) for status in transitions],
             "carriers": CARRIER_CHOICES,
+            "page_actions": list(self.page_actions),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -285,6 +293,9 @@ class OrderAdmin(admin.ModelAdmin):
         to_status = request.POST.get("_set_status") if request.method == "POST" else None
         if object_id and request.method == "POST" and request.POST.get("_set_tracking"):
             return self._tracking_correct(request, object_id)
+        posted = [name for name in self.page_actions if request.POST.get(name)]
+        if object_id and request.method == "POST" and posted:
+            return self._page_action(request, object_id, posted[0])
         if object_id and to_status in STATUS_ACTION_LABELS:
             order = self.get_object(request, object_id)
             if order is None or not self.has_change_permission(request, order):
@@ -302,6 +313,18 @@ class OrderAdmin(admin.ModelAdmin):
             )
             return HttpResponseRedirect(request.path)
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _page_action(self, request, object_id, name: str):
+        order = self.get_object(request, object_id)
+        if order is None or not self.has_change_permission(request, order):
+            raise PermissionDenied
+        try:
+            done = self.page_actions[name](order=order, by=request.user, form=request.POST)
+        except DomainError as error:
+            self.message_user(request, f"Refused: {error.message}", messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(request.path)
 
     def _tracking_correct(self, request, object_id):
         order = self.get_object(request, object_id)

@@ -59,6 +59,7 @@ SUBJECTS = {
     "paid": "Payment received for your order {reference}",
     "shipped": "Your order {reference} is on its way",
     "cancelled": "Your order {reference} was cancelled",
+    "refunded": "A refund for your order {reference}",
 }
 
 
@@ -85,6 +86,7 @@ def _context(order: Order) -> dict:
         "short_hold": settings.SHOP_UNSTARTED_PAYMENT_MINUTES if guest_unstarted else None,
         "expired": bool(last and last.changed_by_id is None and "within" in last.note),
         "tracking_url": tracking_url(order.carrier, order.tracking_number),
+        "refund": order.status_changes.filter(note__startswith="Refunded ").last(),
     }
 
 

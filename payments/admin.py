@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
@@ -9,8 +11,13 @@ from orders.admin import OrderAdmin
 from orders.holds import orders_past_hold
 from orders.models import OrderStatus
 from orders.selectors import REVENUE_STATUSES
+from payments.errors import RefundRefused
 from payments.models import Payment, PaymentStatus, Refund, WebhookEvent
-from payments.services import order_cancel
+from payments.services import (
+    order_cancel,
+    order_refund,
+    payment_record_manual,
+)
 from shop.admin_widgets import ReadOnlyTabularInline
 
 
@@ -20,7 +27,7 @@ class PaymentInline(ReadOnlyTabularInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("refunds")
+        return super().get_queryset(request).prefetch_related("refunds__refunded_by")
 
     @admin.display(description="at the provider")
     def at_provider(self, payment: Payment) -> str:
@@ -38,12 +45,13 @@ class PaymentInline(ReadOnlyTabularInline):
             return "-"
         return format_html_join(
             mark_safe("<br>"),  # a constant
-            "{} {} ({}: {})",
+            "{} {} refunded {} by {}: {}",
             (
                 (
                     r.amount,
                     payment.currency,
                     date_format(r.created_at, "SHORT_DATE_FORMAT"),
+                    r.refunded_by.get_username() if r.refunded_by else "the shop",
                     r.reason,
                 )
                 for r in given
@@ -94,9 +102,49 @@ class PaymentStateFilter(admin.SimpleListFilter):
 
 # Payments build on orders: the order page shows its payments through this inline, the list
 # filters by payment, and cancelling an order in the admin gives back what was paid.
+def _cancel(*, order, by, note, form):
+    return order_cancel(order=order, by=by, note=note)
+
+
+def _mark_paid(*, order, by, note, form):
+    """Money received outside Stripe: confirmed, with its method and reference."""
+    return payment_record_manual(
+        order=order,
+        method=form.get("_payment_method", ""),
+        reference=form.get("_payment_reference", ""),
+        confirmed=form.get("_confirm_paid") == "1",
+        by=by,
+        note=note,
+    )
+
+
+def _refund(*, order, by, form) -> str:
+    """A partial refund from the order page: chosen lines, or an amount."""
+    if form.get("_confirm_refund") != "1":
+        raise RefundRefused("Tick the confirmation to give money back.")
+    line_ids = [int(pk) for pk in form.getlist("_refund_line") if pk.isascii() and pk.isdigit()]
+    raw = form.get("_refund_amount", "").strip()
+    amount = None
+    if not line_ids:
+        try:
+            amount = Decimal(raw).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            raise RefundRefused("Give an amount such as 12.50, or choose lines.") from None
+    refund = order_refund(
+        order=order,
+        amount=amount,
+        line_ids=line_ids,
+        reason=form.get("_refund_reason", ""),
+        by=by,
+    )
+    return f"Refunded {refund.amount} {order.currency}; the customer is emailed."
+
+
 OrderAdmin.inlines = (*OrderAdmin.inlines, PaymentInline)
 OrderAdmin.list_filter = (*OrderAdmin.list_filter, PaymentStateFilter)
-OrderAdmin.status_setters[OrderStatus.CANCELLED] = order_cancel
+OrderAdmin.status_setters[OrderStatus.CANCELLED] = _cancel
+OrderAdmin.status_setters[OrderStatus.PAID] = _mark_paid
+OrderAdmin.page_actions["_refund"] = _refund
 
 
 class RefundInline(ReadOnlyTabularInline):

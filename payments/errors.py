@@ -23,3 +23,18 @@ class OrderNotPayable(Conflict):
 class PaymentArrived(Conflict):
     code = "payment_arrived"
     default_message = "A payment for this order has just arrived; look again in a moment."
+
+
+class RefundRefused(DomainError):
+    code = "refund_refused"
+    status_code = 400
+    default_message = "This refund cannot be made."
+
+
+class ManualPaymentIncomplete(DomainError):
+    code = "manual_payment_incomplete"
+    status_code = 400
+    default_message = (
+        "To mark an order paid by hand, confirm it and give the method (bank transfer, cash) "
+        "and its reference."
+    )

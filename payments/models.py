@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -30,6 +31,10 @@ class Payment(models.Model):
     )
     # What Stripe.js needs to confirm the payment; shown to the order's owner only.
     client_secret = models.CharField(max_length=255, blank=True, editable=False)
+    # The employee who recorded a payment made outside the provider (bank transfer, cash).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
     error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -55,6 +60,10 @@ class Refund(models.Model):
     provider_id = models.CharField("provider's id", max_length=255)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     reason = models.CharField(max_length=200)
+    # The employee who gave it back; empty when the shop did (an expiry, a duplicate payment).
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 import logging
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,9 +12,15 @@ from django.utils import timezone
 from catalog.models import StockKind
 from orders.errors import InsufficientStock, ProductUnavailable
 from orders.holds import order_hold_end, orders_past_hold
-from orders.models import ChangeSource, Order, OrderStatus
+from orders.models import ChangeSource, Order, OrderStatus, OrderStatusChange
+from orders.selectors import REVENUE_STATUSES
 from orders.services import order_reinstate_paid, order_set_status
-from payments.errors import OrderNotPayable, PaymentArrived
+from payments.errors import (
+    ManualPaymentIncomplete,
+    OrderNotPayable,
+    PaymentArrived,
+    RefundRefused,
+)
 from payments.models import Payment, PaymentStatus, Refund, WebhookEvent, to_minor_units
 from payments.providers import Event, provider
 from shop.background import task_after_commit
@@ -287,3 +294,113 @@ def orders_expire(*, limit: int = 500) -> int:
             # next run tries it again.
             logger.exception("Could not expire order %s", order_id)
     return cancelled
+
+
+MANUAL_METHODS = {"bank_transfer": "Bank transfer", "cash": "Cash", "other": "Other"}
+
+
+def payment_record_manual(
+    *, order: Order, method: str, reference: str, by: User, confirmed: bool, note: str = ""
+) -> Payment:
+    """Record money received outside Stripe (a bank transfer, cash) and mark the order paid.
+
+    An employee must confirm it and say how and with which reference it was paid; the
+    payment is recorded with who and when, like the provider's.
+    """
+    reference = reference.strip()[:120]
+    if not confirmed or method not in MANUAL_METHODS or not reference:
+        raise ManualPaymentIncomplete(details={"methods": sorted(MANUAL_METHODS)})
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != OrderStatus.PLACED:
+            raise OrderNotPayable(
+                f"An order that is {locked.get_status_display().lower()} cannot be paid.",
+                details={"reference": locked.reference, "status": locked.status},
+            )
+        attempt = Payment.objects.filter(order=locked).count() + 1
+        payment = Payment.objects.create(
+            order=locked,
+            provider="manual",
+            provider_id=f"{method}:{reference}:{locked.reference}:{attempt}"[:255],
+            attempt=attempt,
+            amount=locked.total,
+            currency=locked.currency,
+            status=PaymentStatus.SUCCEEDED,
+            recorded_by=by,
+        )
+        order_set_status(
+            order=locked,
+            status=OrderStatus.PAID,
+            by=by,
+            note=f"Paid by {MANUAL_METHODS[method].lower()}, reference {reference}. {note}".strip(),
+            source=ChangeSource.ADMIN,
+        )
+        return payment
+
+
+def order_refund(
+    *,
+    order: Order,
+    reason: str,
+    by: User | None = None,
+    amount: Decimal | None = None,
+    line_ids: list[int] | None = None,
+) -> Refund:
+    """Give back part of what was paid for an order: an amount, or chosen lines' totals.
+
+    Through the provider first: if it refuses (Stripe's message is in the error), nothing
+    changes here. Recorded as a Refund, taken off revenue (Order.refunded_total), emailed.
+    """
+    reason = reason.strip()[:200]
+    if not reason:
+        raise RefundRefused("Say why the money is given back.")
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status not in REVENUE_STATUSES:
+            raise RefundRefused(
+                f"An order that is {locked.get_status_display().lower()} has nothing to refund "
+                "(cancelling a paid order refunds it in full).",
+                details={"reference": locked.reference, "status": locked.status},
+            )
+        if line_ids:
+            lines = locked.lines.filter(pk__in=line_ids)
+            amount = sum((line.line_total for line in lines), Decimal("0.00"))
+        left = locked.total - locked.refunded_total
+        if amount is None or not Decimal("0.01") <= amount <= left:
+            raise RefundRefused(
+                f"Refund between 0.01 and {left} {locked.currency} (what is left of the order).",
+                details={"left": str(left)},
+            )
+        payment = (
+            Payment.objects.select_for_update()
+            .filter(order=locked, status=PaymentStatus.SUCCEEDED)
+            .order_by("created_at")
+            .first()
+        )
+        if payment is None:
+            raise RefundRefused("The order has no payment to refund.")
+        if payment.provider == "manual":
+            refund_id = f"manual-{payment.pk}-{payment.refunds.count() + 1}"
+        else:
+            refund_id = provider().refund_create(
+                intent_id=payment.provider_id,
+                amount_minor=to_minor_units(amount),
+                idempotency_key=f"shop-payment-{payment.pk}-refund-{payment.refunds.count() + 1}",
+            )
+        refund = Refund.objects.create(
+            payment=payment, provider_id=refund_id, amount=amount, reason=reason, refunded_by=by
+        )
+        Order.objects.filter(pk=locked.pk).update(refunded_total=F("refunded_total") + amount)
+        if locked.refunded_total + amount >= payment.amount:
+            payment.status = PaymentStatus.REFUNDED
+            payment.save(update_fields=["status", "updated_at"])
+        OrderStatusChange.objects.create(
+            order=locked,
+            from_status=locked.status,
+            to_status=locked.status,
+            changed_by=by,
+            note=f"Refunded {amount} {locked.currency}: {reason}",
+            source=ChangeSource.ADMIN if by else ChangeSource.SYSTEM,
+        )
+        task_after_commit("orders.tasks.order_email_task", locked.pk, "refunded")
+        return refund

@@ -28,6 +28,8 @@ class StripeStandIn:
     def __init__(self) -> None:
         self.intents: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        # Set to a message to make Stripe refuse every refund with it (a disputed charge).
+        self.refuse_refunds = ""
         self.requests: list[tuple[str, str, dict, str | None]] = []
         self._answers: dict[str, tuple[int, dict]] = {}
         self._lock = threading.Lock()
@@ -66,6 +68,7 @@ class StripeStandIn:
         with self._lock:
             self.intents.clear()
             self.refunds.clear()
+            self.refuse_refunds = ""
             self.requests.clear()
             self._answers.clear()
 
@@ -112,10 +115,22 @@ class StripeStandIn:
                 return 200, intent
         if method == "POST" and parts == ["v1", "refunds"]:
             intent = self.intents[form["payment_intent"]]
+            if self.refuse_refunds:
+                return 400, _error("charge_disputed", self.refuse_refunds)
+            amount = int(form.get("amount", intent["amount"]))
+            given = sum(
+                r["amount"] for r in self.refunds.values() if r["payment_intent"] == intent["id"]
+            )
+            if given + amount > intent["amount"]:
+                return 400, _error(
+                    "amount_too_large",
+                    f"Refund amount ({amount}) is greater than unrefunded amount on charge "
+                    f"({intent['amount'] - given}).",
+                )
             refund = {
                 "id": "re_" + secrets.token_hex(12),
                 "object": "refund",
-                "amount": int(form.get("amount", intent["amount"])),
+                "amount": amount,
                 "payment_intent": intent["id"],
                 "status": "succeeded",
             }

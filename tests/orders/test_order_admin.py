@@ -8,6 +8,13 @@ from orders.models import Order, OrderStatus
 from orders.services import Address, Customer, OrderItem, order_place, order_set_status
 from tests.factories import ProductFactory, StaffFactory
 
+# What marking an order paid by hand asks for (a bank transfer, seen on the statement).
+PAID_BY_HAND = {
+    "_payment_method": "bank_transfer",
+    "_payment_reference": "NO-42",
+    "_confirm_paid": "1",
+}
+
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/orders/order/"
@@ -81,14 +88,32 @@ def test_status_button_on_the_order_page_moves_the_status_with_a_note(admin_clie
 
     response = admin_client.post(
         f"{CHANGELIST}{order.id}/change/",
-        {"_set_status": "paid", "_note": "bank transfer 42"},
+        {"_set_status": "paid", "_note": "checked the statement", **PAID_BY_HAND},
         follow=True,
     )
 
     order.refresh_from_db()
     assert order.status == "paid"
-    assert order.status_changes.last().note == "bank transfer 42"
+    note = order.status_changes.last().note
+    assert note == "Paid by bank transfer, reference NO-42. checked the statement"
     assert _messages(response) == [f"1 order(s) now paid: {order.reference}."]
+    payment = order.payments.get()
+    assert (payment.provider, payment.status, payment.recorded_by.username) == (
+        "manual",
+        "succeeded",
+        "admin",
+    )
+
+
+def test_marking_paid_without_confirmation_method_and_reference_is_refused(admin_client, product):
+    order = _order(product)
+    page = f"{CHANGELIST}{order.id}/change/"
+    for missing in ("_payment_method", "_payment_reference", "_confirm_paid"):
+        fields = {key: value for key, value in PAID_BY_HAND.items() if key != missing}
+        admin_client.post(page, {"_set_status": "paid", **fields})
+    admin_client.post(CHANGELIST, {"action": "mark_paid", "_selected_action": [order.id]})
+    order.refresh_from_db()
+    assert order.status == "placed" and not order.payments.exists()
 
 
 def test_status_actions_report_per_order_what_was_refused(admin_client, product):
@@ -147,7 +172,7 @@ def test_order_manager_does_the_order_work_and_no_more(client, product):
 
     assert client.get(CHANGELIST).status_code == 200
     assert client.get(f"{CHANGELIST}{order.id}/change/").status_code == 200
-    client.post(CHANGELIST, {"action": "mark_paid", "_selected_action": [order.id]})
+    client.post(f"{CHANGELIST}{order.id}/change/", {"_set_status": "paid", **PAID_BY_HAND})
     order.refresh_from_db()
     assert order.status == "paid"
     for url in (
@@ -204,7 +229,7 @@ def test_status_and_payment_come_first_and_moves_show_in_history(admin_client):
     assert "Payment: none started" in page[actions:]
     assert page.index('name="_set_status"') < page.index("Customer name")
 
-    admin_client.post(url, {"_set_status": "paid", "_note": "bank transfer"})
+    admin_client.post(url, {"_set_status": "paid", "_note": "bank transfer", **PAID_BY_HAND})
     admin_client.post(url, {"_set_status": "shipped", "_tracking_number": "PN1"})
 
     history = admin_client.get(f"/admin/orders/order/{order.pk}/history/").content.decode()

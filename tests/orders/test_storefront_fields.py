@@ -27,7 +27,16 @@ def test_the_tracking_number_reaches_the_customer_but_the_internal_note_never(ap
 
     pk = Order.objects.get(reference=placed["reference"]).pk
     url = f"/admin/orders/order/{pk}/change/"
-    client.post(url, {"_set_status": "paid", "_note": "checked by phone"})
+    client.post(
+        url,
+        {
+            "_set_status": "paid",
+            "_note": "checked by phone",
+            "_payment_method": "cash",
+            "_payment_reference": "till 3",
+            "_confirm_paid": "1",
+        },
+    )
     page = client.get(url).content.decode()
     assert 'name="_tracking_number"' in page
     client.post(url, {"_set_status": "shipped", "_tracking_number": " PN123456789NO "})

@@ -67,4 +67,4 @@ def test_a_stripe_payment_links_to_the_dashboard_and_its_refunds_show(admin_clie
     Refund.objects.create(payment=payment, provider_id="re_1", amount=3, reason="Damaged lid")
     page = admin_client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
     assert 'href="https://dashboard.stripe.com/test/payments/pi_3Abc"' in page
-    assert "3.00 EUR" in page and "Damaged lid" in page
+    assert "3.00 EUR refunded" in page and "by the shop: Damaged lid" in page
