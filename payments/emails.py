@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from orders.emails import follow_url
 from payments.models import Payment
 
 # kind: (subject, what happened, in one paragraph)
@@ -39,6 +40,7 @@ def payment_email_send(*, payment_id: int, kind: str) -> None:
         "payment": payment,
         "notice": notice,
         "shop_name": settings.SHOP_NAME,
+        "follow_url": follow_url(order),
     }
     message = EmailMultiAlternatives(
         subject=subject.format(reference=order.reference),

@@ -110,3 +110,16 @@ def test_the_cancelled_email_says_what_happened_to_the_money(
 
     order_email_send(order_id=order.pk, kind="cancelled")
     assert "We have refunded 19.00 EUR" in mailoutbox[-1].body
+
+
+def test_payment_notices_link_to_the_order_too(placed, settings, mailoutbox):
+    from payments.emails import payment_email_send
+    from payments.models import Payment
+
+    body, _ = placed
+    order = Order.objects.get(reference=body["reference"])
+    payment = Payment.objects.create(
+        order=order, provider="local", provider_id="pi_x", amount=order.total, currency="EUR"
+    )
+    payment_email_send(payment_id=payment.pk, kind="late_refunded")
+    assert f"https://shop.example.com/orders/{order.reference}?token=" in mailoutbox[-1].body
