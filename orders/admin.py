@@ -91,7 +91,7 @@ class OrderAdmin(admin.ModelAdmin):
         "placed",
     )
     list_display_links = ("reference_display",)
-    list_filter = ("status",)
+    list_filter: ClassVar[tuple[Any, ...]] = ("status",)
     date_hierarchy = "created_at"
     search_fields = ("reference", "email", "customer_name")
     list_per_page = 50
