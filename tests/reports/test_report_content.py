@@ -47,6 +47,7 @@ def shop(settings):
     pot = ProductFactory(sku="POT", name="Pot", price=Decimal("30.00"), stock=5, category=category)
     OrderFactory(lines=[(tea, 2), (mug, 1)], placed_at=shop_time(D1))  # 21.00 awaiting payment
     OrderFactory(lines=[(pot, 1)], status=OrderStatus.PAID, placed_at=shop_time(D1, 18))  # 30.00
+    OrderFactory(lines=[(mug, 1)], status=OrderStatus.DELIVERED, placed_at=shop_time(D2))  # 12
     shipped = OrderFactory(lines=[(mug, 2)], status=OrderStatus.SHIPPED, placed_at=shop_time(D3))
     Order.objects.filter(pk=shipped.pk).update(refunded_total=Decimal("4.00"))  # 24.00 less 4
     OrderFactory(
@@ -61,34 +62,34 @@ def test_orders_report_figures(shop, settings):
     settings.SHOP_REPORT_ORDER_ROWS = 2
     page = _html("orders")
 
-    # Revenue: the paid 30 and the shipped 24 less its 4 refunded; not the 21 awaiting
-    # payment, not the 150 cancelled before payment.
-    assert _kpi(page, "Paid orders") == "2"
-    assert _kpi(page, "Revenue") == "50.00"
-    assert _kpi(page, "Average paid order") == "25.00"
-    assert _kpi(page, "Units sold") == "3"
+    # Revenue: the paid 30, the delivered 12 and the shipped 24 less its 4 refunded; not
+    # the 21 awaiting payment, not the 150 cancelled before payment.
+    assert _kpi(page, "Paid orders") == "3"
+    assert _kpi(page, "Revenue") == "62.00"
+    assert _kpi(page, "Average paid order") == "20.67"
+    assert _kpi(page, "Units sold") == "4"
     assert _kpi(page, "Awaiting payment") == "1 · 21.00"
     assert _kpi(page, "Cancelled unpaid") == "1 · 150.00"
-    assert _kpi(page, "All orders placed") == "4"
+    assert _kpi(page, "All orders placed") == "5"
     assert _rows(page, "Revenue per day") == [
         ["2026-03-01", "1", "30.00"],
-        ["2026-03-02", "0", "0.00"],
+        ["2026-03-02", "1", "12.00"],
         ["2026-03-03", "1", "20.00"],
     ]
     assert _rows(page, "Orders by status") == [
         ["Placed", "1", "21.00"],
         ["Paid", "1", "30.00"],
         ["Shipped", "1", "24.00"],
-        ["Delivered", "0", "0.00"],
+        ["Delivered", "1", "12.00"],
         ["Cancelled", "1", "150.00"],
     ]
     assert _rows(page, "Top 10 products by units") == [
-        ["MUG", "Mug", "2", "24.00"],
+        ["MUG", "Mug", "3", "36.00"],
         ["POT", "Pot", "1", "30.00"],
     ]
-    listing = _rows(page, "All orders placed (4, every status)")
+    listing = _rows(page, "All orders placed (5, every status)")
     assert [row[4] for row in listing] == ["shipped", "cancelled"]  # newest first, capped at 2
-    assert "and 2 more orders not listed" in page
+    assert "and 3 more orders not listed" in page
     assert page.count("<rect ") == 3  # one bar per day of the inline chart
     assert "<script" not in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")
 
@@ -100,12 +101,12 @@ def test_products_report_figures(shop):
     assert _kpi(page, "Out of stock") == "1"
     assert _kpi(page, "Low stock (1 to 5)") == "1"
     assert _kpi(page, "Inventory value") == "336.00"  # 0*4.50 + 3*12 + 10*30
-    assert _kpi(page, "Units sold") == "3"
-    assert _kpi(page, "Sales") == "54.00"
-    assert _kpi(page, "Revenue") == "50.00"  # the orders report's
+    assert _kpi(page, "Units sold") == "4"
+    assert _kpi(page, "Sales") == "66.00"
+    assert _kpi(page, "Revenue") == "62.00"  # the orders report's
     assert _rows(page, "Products") == [
         ["TEA", "Tea", "Tea", "4.50", "0", "0", "0.00", "0.00"],
-        ["MUG", "Mug", "Tea", "12.00", "3", "2", "24.00", "36.00"],
+        ["MUG", "Mug", "Tea", "12.00", "3", "3", "36.00", "36.00"],
         ["POT", "Pot", "Tea", "30.00", "10", "1", "30.00", "300.00"],
     ]
     assert '<tr class="out">' in page and '<tr class="low">' in page
