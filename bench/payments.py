@@ -168,8 +168,23 @@ def main() -> None:
         }  # fmt: skip
         audit = _audit()
 
-    base = results["baseline (verify + UPDATE)"].throughput
-    table = [
+    print_table(
+        f"Stripe webhooks, {args.concurrency} clients, gunicorn {args.workers} workers, PostgreSQL",
+        ["request", "events/s", "p50 ms", "p95 ms", "200", "other", "vs baseline"],
+        _rows(results, "baseline (verify + UPDATE)"),
+    )
+    print_table(
+        f"Asking for a payment, {args.concurrency} clients, gunicorn {args.workers} workers",
+        ["request", "req/s", "p50 ms", "p95 ms", "200", "other", "vs baseline"],
+        _rows(payment_start, "baseline (look up, answer)"),
+    )
+    print_table("Audit", ["check", "value"], audit)
+
+
+def _rows(results: dict, baseline: str) -> list[list[str]]:
+    """One table row a measured side: rate, latencies, answers and the ratio to `baseline`."""
+    base = results[baseline].throughput
+    return [
         [
             name,
             f"{r.throughput:.0f}",
@@ -181,29 +196,6 @@ def main() -> None:
         ]
         for name, r in results.items()
     ]
-    print_table(
-        f"Stripe webhooks, {args.concurrency} clients, gunicorn {args.workers} workers, PostgreSQL",
-        ["request", "events/s", "p50 ms", "p95 ms", "200", "other", "vs baseline"],
-        table,
-    )
-    base = payment_start["baseline (look up, answer)"].throughput
-    print_table(
-        f"Asking for a payment, {args.concurrency} clients, gunicorn {args.workers} workers",
-        ["request", "req/s", "p50 ms", "p95 ms", "200", "other", "vs baseline"],
-        [
-            [
-                name,
-                f"{r.throughput:.0f}",
-                f"{r.percentile(50):.1f}",
-                f"{r.percentile(95):.1f}",
-                str(r.statuses.get(200, 0)),
-                str(sum(n for s, n in r.statuses.items() if s != 200)),
-                f"{r.throughput / base:.2f}x",
-            ]
-            for name, r in payment_start.items()
-        ],
-    )
-    print_table("Audit", ["check", "value"], audit)
 
 
 def _redeliveries(pairs: list[tuple[str, str]]) -> list[bytes]:

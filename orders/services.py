@@ -521,6 +521,19 @@ def order_set_status(
     return locked
 
 
+def order_history_note(*, order: Order, note: str, by: User | None = None) -> OrderStatusChange:
+    """Record something that happened to an order without moving its status (a refund, a
+    tracking correction) in its history, beside the status moves."""
+    return OrderStatusChange.objects.create(
+        order=order,
+        from_status=order.status,
+        to_status=order.status,
+        changed_by=by,
+        note=note[:500],
+        source=ChangeSource.ADMIN if by else ChangeSource.SYSTEM,
+    )
+
+
 @transaction.atomic
 def order_shipping_correct(
     *,
@@ -549,14 +562,11 @@ def order_shipping_correct(
     before = f"{locked.tracking_number or 'none'} ({locked.get_carrier_display() or '-'})"
     locked.tracking_number, locked.carrier = tracking_number, carrier
     locked.save(update_fields=["tracking_number", "carrier", "updated_at"])
-    OrderStatusChange.objects.create(
+    order_history_note(
         order=locked,
-        from_status=locked.status,
-        to_status=locked.status,
-        changed_by=by,
+        by=by,
         note=f"Tracking corrected: {before} -> {tracking_number} ({locked.get_carrier_display()})"
         + ("; the shipped email sent again" if resend_email else ""),
-        source=ChangeSource.ADMIN if by else ChangeSource.SYSTEM,
     )
     if resend_email:
         task_after_commit("orders.tasks.order_email_task", locked.pk, OrderStatus.SHIPPED)

@@ -12,9 +12,9 @@ from django.utils import timezone
 from catalog.models import StockKind
 from orders.errors import InsufficientStock, ProductUnavailable
 from orders.holds import order_hold_end, orders_past_hold
-from orders.models import ChangeSource, Order, OrderStatus, OrderStatusChange
+from orders.models import ChangeSource, Order, OrderStatus
 from orders.selectors import REVENUE_STATUSES
-from orders.services import order_reinstate_paid, order_set_status
+from orders.services import order_history_note, order_reinstate_paid, order_set_status
 from payments.errors import (
     ManualPaymentIncomplete,
     OrderNotPayable,
@@ -394,13 +394,8 @@ def order_refund(
         if locked.refunded_total + amount >= payment.amount:
             payment.status = PaymentStatus.REFUNDED
             payment.save(update_fields=["status", "updated_at"])
-        OrderStatusChange.objects.create(
-            order=locked,
-            from_status=locked.status,
-            to_status=locked.status,
-            changed_by=by,
-            note=f"Refunded {amount} {locked.currency}: {reason}",
-            source=ChangeSource.ADMIN if by else ChangeSource.SYSTEM,
+        order_history_note(
+            order=locked, by=by, note=f"Refunded {amount} {locked.currency}: {reason}"
         )
         task_after_commit("orders.tasks.order_email_task", locked.pk, "refunded")
         return refund
