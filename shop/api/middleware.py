@@ -42,7 +42,10 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def _envelope(status: int, code: str | None = None, message: str = "") -> JsonResponse:
-    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:  # a status the standard library does not name
+        phrase = "Error"
     return JsonResponse(
         error_body(code or CODES.get(status, "error"), message or f"{phrase}."), status=status
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from catalog.models import Product
 from orders.models import Order, OrderStatus
 from payments.services import orders_expire
-from tests.factories import ProductFactory
+from tests.factories import OrderFactory, ProductFactory
 from tests.orders.bodies import order_body
 
 pytestmark = pytest.mark.django_db
@@ -378,18 +378,7 @@ def test_an_admin_stock_reason_or_status_note_that_lies_is_refused(admin_client)
     assert not StockAdjustment.objects.filter(product=product, delta=3).exists()
     assert Product.objects.get(pk=product.pk).stock == 5
 
-    order = Order.objects.create(
-        reference="ABCDE-FGHJK",
-        customer_name="Ann",
-        email="ann@example.com",
-        shipping_line1="x",
-        shipping_city="y",
-        shipping_postal_code="1",
-        shipping_country="NO",
-        subtotal=1,
-        total=1,
-        currency="EUR",
-    )
+    order = OrderFactory(lines=[(ProductFactory(stock=5), 1)], status=OrderStatus.PLACED)
     admin_client.post(
         f"/admin/orders/order/{order.pk}/change/",
         {"_set_status": "cancelled", "_note": "fine\nBcc: x@example.org"},
