@@ -360,7 +360,7 @@ def test_fast_order_representation_equals_drf_generic_rendering(tea, mug, zone, 
 def test_a_clashing_reference_is_drawn_again(
     api_client, tea, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from orders import services
+    from orders.services import placement as services
 
     taken = _place(api_client, order_body((tea.id, 1)), django_capture_on_commit_callbacks)
     draws = iter([taken.json()["reference"], "NEWRE-FERNC"])
