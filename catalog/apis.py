@@ -10,6 +10,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
 
 from catalog.filters import IN_STOCK_VALUES, ORDERINGS, PRICE_PATTERN, SLUG_PATTERN
 from catalog.models import Category, Product
@@ -125,6 +126,8 @@ class ProductOutputSerializer(serializers.ModelSerializer):
 
 
 class CategoryListApi(generics.ListAPIView):
+    # Public: the catalog is browsed without an account.
+    permission_classes = [AllowAny]
     serializer_class = CategoryOutputSerializer
 
     def get_queryset(self):
@@ -180,6 +183,8 @@ _PRODUCT_FILTERS = [
     },
 )
 class ProductListApi(generics.ListAPIView):
+    # Public: the catalog is browsed without an account.
+    permission_classes = [AllowAny]
     serializer_class = ProductOutputSerializer
 
     def get_queryset(self):
@@ -192,6 +197,8 @@ class ProductListApi(generics.ListAPIView):
 class ProductDetailApi(generics.RetrieveAPIView):
     """One active product by its slug."""
 
+    # Public: the catalog is browsed without an account.
+    permission_classes = [AllowAny]
     serializer_class = ProductOutputSerializer
 
     def get_object(self):
@@ -201,6 +208,8 @@ class ProductDetailApi(generics.RetrieveAPIView):
 class ProductByIdApi(generics.RetrieveAPIView):
     """One active product by its id (a cart or an order line names products by id)."""
 
+    # Public: the catalog is browsed without an account.
+    permission_classes = [AllowAny]
     serializer_class = ProductOutputSerializer
 
     @extend_schema(

@@ -302,6 +302,7 @@ class OrderListCreateApi(APIView):
     pagination_class = PageNumberPagination  # the list answers pages (the schema says so too)
 
     def get_permissions(self):
+        # Listing is one's own orders; placing is open to guests (checkout needs no account).
         if self.request.method == "GET":
             return [IsAuthenticated()]
         return [AllowAny()]
@@ -401,6 +402,9 @@ class OrderListCreateApi(APIView):
 
 
 class OrderDetailApi(APIView):
+    # Public: a guest reaches their order with its X-Order-Token (or the signed follow
+    # link); order_get_for_viewer answers 404 to anyone else.
+    permission_classes = [AllowAny]
     @extend_schema(
         parameters=[ORDER_TOKEN_HEADER],
         responses={

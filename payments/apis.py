@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
@@ -57,6 +58,9 @@ class PaymentStartThrottle(SimpleRateThrottle):
 
 
 class OrderPaymentApi(APIView):
+    # Public: a guest reaches their order with its X-Order-Token (or the signed follow
+    # link); order_get_for_viewer answers 404 to anyone else.
+    permission_classes = [AllowAny]
     throttle_classes = [PaymentStartThrottle]
 
     @extend_schema(
@@ -92,6 +96,9 @@ class OrderCancelInputSerializer(InputSerializer):
 
 
 class OrderCancelApi(APIView):
+    # Public: a guest reaches their order with its X-Order-Token (or the signed follow
+    # link); order_get_for_viewer answers 404 to anyone else.
+    permission_classes = [AllowAny]
     throttle_classes = [OrderPlacementAnonThrottle]
 
     @extend_schema(

@@ -12,7 +12,9 @@ REST_FRAMEWORK = {
         # Employees signed in to the admin (reports API); CSRF-checked.
         "shop.auth.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Closed unless opened: a view that is public says AllowAny itself, with why
+    # (tests/security/test_view_permissions.py lists every view and its choice).
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "shop.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "shop.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
