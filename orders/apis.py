@@ -405,6 +405,7 @@ class OrderDetailApi(APIView):
     # Public: a guest reaches their order with its X-Order-Token (or the signed follow
     # link); order_get_for_viewer answers 404 to anyone else.
     permission_classes = [AllowAny]
+
     @extend_schema(
         parameters=[ORDER_TOKEN_HEADER],
         responses={

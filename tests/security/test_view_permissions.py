@@ -82,12 +82,7 @@ def _permissions_of(view: type[APIView]) -> str:
 def _own(view: type[APIView]) -> set[str]:
     """Attributes set by the project's classes of the view (not DRF's or a library's)."""
     apps = ("shop.", "catalog.", "orders.", "payments.", "reports.")
-    return {
-        name
-        for cls in view.__mro__
-        if cls.__module__.startswith(apps)
-        for name in vars(cls)
-    }
+    return {name for cls in view.__mro__ if cls.__module__.startswith(apps) for name in vars(cls)}
 
 
 def test_drf_closes_what_does_not_open_itself():
