@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from catalog.models import Category, Product
 from catalog.services import product_create
+from shop.money import money_round
 
 CATALOG = {
     "Coffee": (
@@ -138,7 +139,7 @@ def seed_catalog() -> str:
                 name=name,
                 slug=slugify(f"{name}-{sku}"),
                 category=category,
-                price=price.quantize(Decimal("0.01")),
+                price=money_round(price),
                 stock=stock,
                 description=f"{name}: {description.lower()} A demo product.",
                 is_active=number != len(products),  # one hidden product per category

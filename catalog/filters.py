@@ -9,6 +9,7 @@ from django.db import connections
 from django.db.models import F, Q, QuerySet
 
 from catalog.models import Category, Product
+from shop.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 # Must stay identical to the expression indexed by migration 0002_product_search_index,
 # or PostgreSQL will not use the index.
@@ -79,10 +80,18 @@ class ProductFilter(django_filters.FilterSet):
     )
     search = django_filters.CharFilter(method="filter_search", max_length=200)
     min_price = PriceFilter(
-        field_name="price", lookup_expr="gte", min_value=0, max_digits=12, decimal_places=2
+        field_name="price",
+        lookup_expr="gte",
+        min_value=0,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
     )
     max_price = PriceFilter(
-        field_name="price", lookup_expr="lte", min_value=0, max_digits=12, decimal_places=2
+        field_name="price",
+        lookup_expr="lte",
+        min_value=0,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
     )
     in_stock = django_filters.TypedChoiceFilter(
         method="filter_in_stock",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from catalog.validators import validate_image_upload
+from shop.money import MoneyField
 
 
 def product_image_upload_to(instance: "Product", filename: str) -> str:
@@ -39,7 +40,7 @@ class Product(models.Model):
     )
     description = models.TextField(blank=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    price = MoneyField(validators=[MinValueValidator(0)])
     # Changed only by deltas: checkouts, cancellations, product_stock_adjust. Never written
     # as an absolute value read earlier, so no edit can lose a sale.
     stock = models.PositiveIntegerField(default=0)

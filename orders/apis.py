@@ -27,7 +27,13 @@ from orders.services import (
     order_place,
     order_place_for_customer,
 )
-from shop.api.fields import EmailAddressField, InputSerializer, StrictIntegerField, TextField
+from shop.api.fields import (
+    EmailAddressField,
+    InputSerializer,
+    StrictIntegerField,
+    TextField,
+    money_field,
+)
 from shop.api.pagination import PageNumberPagination
 from shop.api.representation import FastFields
 from shop.api.schema import error_responses, request_example
@@ -102,9 +108,9 @@ class OrderLineOutputSerializer(serializers.Serializer):
     thumbnail = AbsoluteFileUrlField(source="product.thumbnail")
     sku = serializers.CharField()
     name = serializers.CharField()
-    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    unit_price = money_field()
     quantity = serializers.IntegerField()
-    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    line_total = money_field()
 
 
 class StatusChangeOutputSerializer(serializers.Serializer):
@@ -118,9 +124,9 @@ class OrderOutputSerializer(serializers.Serializer):
     customer = serializers.SerializerMethodField()
     shipping_address = serializers.SerializerMethodField()
     lines = OrderLineOutputSerializer(many=True)
-    subtotal = serializers.DecimalField(max_digits=12, decimal_places=2)
-    shipping = serializers.DecimalField(max_digits=12, decimal_places=2)
-    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    subtotal = money_field()
+    shipping = money_field()
+    total = money_field()
     currency = serializers.CharField()
     tracking_number = serializers.SerializerMethodField(
         help_text="The carrier's tracking number, once the order has shipped; else null."

@@ -1,5 +1,4 @@
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +7,7 @@ from django.utils import timezone
 
 from catalog.models import Product
 from orders.shipping import CARRIER_CHOICES
+from shop.money import MoneyField
 
 
 class OrderStatus(models.TextChoices):
@@ -26,11 +26,6 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.DELIVERED: frozenset(),
     OrderStatus.CANCELLED: frozenset(),
 }
-
-
-def _money(**kwargs: Any) -> models.DecimalField:
-    """A money field: Decimal with 2 places, up to 10 digits before the point."""
-    return models.DecimalField(max_digits=12, decimal_places=2, **kwargs)
 
 
 class Order(models.Model):
@@ -54,11 +49,11 @@ class Order(models.Model):
     status = models.CharField(
         max_length=10, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
     )
-    subtotal = _money()
-    shipping = _money(default=Decimal("0.00"))
-    total = _money()
+    subtotal = MoneyField()
+    shipping = MoneyField(default=Decimal("0.00"))
+    total = MoneyField()
     # What was given back (payments writes it with each refund): revenue counts total less it.
-    refunded_total = _money(default=Decimal("0.00"), editable=False)
+    refunded_total = MoneyField(default=Decimal("0.00"), editable=False)
     currency = models.CharField(max_length=3)
     tracking_number = models.CharField(
         max_length=100, blank=True, help_text="The carrier's, given when the order ships."
@@ -99,9 +94,9 @@ class OrderLine(models.Model):
     # Snapshots: what the customer bought, whatever happens to the product later.
     sku = models.CharField("SKU", max_length=64)
     name = models.CharField(max_length=200)
-    unit_price = _money()
+    unit_price = MoneyField()
     quantity = models.PositiveIntegerField()
-    line_total = _money()
+    line_total = MoneyField()
 
     class Meta:
         ordering = ["id"]

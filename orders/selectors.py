@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
-    DecimalField,
     Exists,
     F,
     OuterRef,
@@ -23,6 +22,7 @@ from orders.errors import OrderNotFound
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.tokens import follow_token_matches, token_matches
 from shop.models import User
+from shop.money import MoneyField
 
 # Orders whose money the shop has: revenue is their totals less what was refunded of them.
 REVENUE_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
@@ -36,7 +36,7 @@ def revenue_sum(*, where: Q | None = None, prefix: str = "") -> Coalesce:
     the orders (a period, written with the same prefix).
     """
     condition = Q(**{f"{prefix}status__in": REVENUE_STATUSES}) & (where or Q())
-    money: DecimalField = DecimalField(max_digits=12, decimal_places=2)
+    money = MoneyField()
     return Coalesce(
         Sum(
             F(f"{prefix}total") - F(f"{prefix}refunded_total"), filter=condition, output_field=money

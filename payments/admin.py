@@ -1,4 +1,4 @@
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django.conf import settings
 from django.contrib import admin
@@ -19,6 +19,7 @@ from payments.services import (
     payment_record_manual,
 )
 from shop.admin_widgets import ReadOnlyTabularInline
+from shop.money import money_round
 
 
 class PaymentInline(ReadOnlyTabularInline):
@@ -127,7 +128,7 @@ def _refund(*, order, by, form) -> str:
     amount = None
     if not line_ids:
         try:
-            amount = Decimal(raw).quantize(Decimal("0.01"))
+            amount = money_round(raw)
         except (InvalidOperation, ValueError):
             raise RefundRefused("Give an amount such as 12.50, or choose lines.") from None
     refund = order_refund(

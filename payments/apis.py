@@ -19,7 +19,7 @@ from orders.selectors import order_get_for_viewer, order_reread
 from payments.errors import InvalidWebhook
 from payments.services import order_cancel, payment_start, payment_window_end, webhook_receive
 from shop.api.errors import error_body
-from shop.api.fields import InputSerializer, TextField
+from shop.api.fields import InputSerializer, TextField, money_field
 from shop.api.schema import error_responses, request_example
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class PaymentOutputSerializer(serializers.Serializer):
     payment_intent = serializers.CharField(source="provider_id")
     client_secret = serializers.CharField(help_text="Hand it to Stripe.js to confirm the payment.")
     publishable_key = serializers.SerializerMethodField()
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount = money_field()
     currency = serializers.CharField()
     status = serializers.CharField()
     pay_by = serializers.SerializerMethodField(

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 
 from orders.models import Order, OrderStatus, OrderStatusChange
 from payments.models import Payment, PaymentStatus, Refund
+from shop.money import money_round
 
 PAID_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
@@ -44,7 +45,7 @@ def seed_payments() -> str:
             if order.status == OrderStatus.CANCELLED:
                 amount, reason = order.total, "The order was cancelled."
             elif order.status == OrderStatus.DELIVERED and rng.random() < 0.04:
-                amount = (order.total * Decimal("0.2")).quantize(Decimal("0.01"))
+                amount = money_round(order.total * Decimal("0.2"))
                 reason = "Arrived damaged: part refunded."
             else:
                 continue

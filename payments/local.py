@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from payments.models import Payment, to_minor_units
+from payments.models import Payment
 from payments.providers import event_payload, event_sign
 from payments.services import webhook_receive
+from shop.money import to_minor_units
 
 
 def local_event_send(*, payment: Payment, succeed: bool = True) -> str:

@@ -1,11 +1,10 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from orders.models import Order
+from shop.money import MoneyField
 
 
 class PaymentStatus(models.TextChoices):
@@ -24,7 +23,7 @@ class Payment(models.Model):
     provider_id = models.CharField("provider's id", max_length=255)
     attempt = models.PositiveIntegerField(default=1)
     # Money stays Decimal in the shop; minor units exist only at the provider's boundary.
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = MoneyField()
     currency = models.CharField(max_length=3)
     status = models.CharField(
         max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.REQUIRES_PAYMENT
@@ -58,7 +57,7 @@ class Payment(models.Model):
 class Refund(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     provider_id = models.CharField("provider's id", max_length=255)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = MoneyField()
     reason = models.CharField(max_length=200)
     # The employee who gave it back; empty when the shop did (an expiry, a duplicate payment).
     refunded_by = models.ForeignKey(
@@ -92,11 +91,3 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
-
-
-def to_minor_units(amount: Decimal) -> int:
-    """Return an amount of a two-decimal currency in minor units (cents), exactly."""
-    cents = amount * 100
-    if cents != cents.to_integral_value():
-        raise ValueError(f"{amount} has more than two decimal places")
-    return int(cents)

@@ -21,10 +21,11 @@ from payments.errors import (
     PaymentArrived,
     RefundRefused,
 )
-from payments.models import Payment, PaymentStatus, Refund, WebhookEvent, to_minor_units
+from payments.models import Payment, PaymentStatus, Refund, WebhookEvent
 from payments.providers import Event, provider
 from shop.background import task_after_commit
 from shop.models import User
+from shop.money import to_minor_units
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from catalog.apis import AbsoluteFileUrlField
 from catalog.models import Product
 from orders.cart.selectors import cart_get
 from orders.cart.services import cart_clear, cart_item_remove, cart_item_set, cart_merge
-from shop.api.fields import InputSerializer, StrictIntegerField
+from shop.api.fields import InputSerializer, StrictIntegerField, money_field
 from shop.api.schema import error_responses, request_example
 
 
@@ -20,7 +20,7 @@ class CartProductOutputSerializer(serializers.Serializer):
     slug = serializers.CharField()
     sku = serializers.CharField()
     name = serializers.CharField()
-    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    price = money_field()
     stock = serializers.SerializerMethodField(help_text="Null when the shop hides counts.")
     is_active = serializers.BooleanField()
     thumbnail = AbsoluteFileUrlField()
@@ -32,7 +32,7 @@ class CartProductOutputSerializer(serializers.Serializer):
 class CartLineOutputSerializer(serializers.Serializer):
     product = CartProductOutputSerializer()
     quantity = serializers.IntegerField()
-    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    line_total = money_field()
     available = serializers.BooleanField(
         help_text="False when the product was hidden or has too little stock now."
     )
@@ -41,9 +41,7 @@ class CartLineOutputSerializer(serializers.Serializer):
 class CartOutputSerializer(serializers.Serializer):
     lines = CartLineOutputSerializer(many=True)
     item_count = serializers.IntegerField()
-    subtotal = serializers.DecimalField(
-        max_digits=12, decimal_places=2, help_text="Of the available lines, at current prices."
-    )
+    subtotal = money_field(help_text="Of the available lines, at current prices.")
     currency = serializers.SerializerMethodField()
 
     def get_currency(self, cart) -> str:

@@ -19,6 +19,7 @@ from orders.selectors import (
 )
 from reports.builders import html
 from reports.models import Report
+from shop.money import money_round
 
 TOP_PRODUCTS = 10
 
@@ -41,7 +42,7 @@ def orders_report(report: Report) -> Iterator[str]:
     )
     count, revenue, placed = totals["count"], totals["revenue"], totals["placed"]
     units = lines.aggregate(units=Sum("quantity"))["units"] or 0
-    average = (revenue / count).quantize(Decimal("0.01")) if count else Decimal("0.00")
+    average = money_round(revenue / count) if count else Decimal("0.00")
 
     yield html.page_start(
         "Orders report", f"{report.date_from.isoformat()} to {report.date_to.isoformat()}"

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -21,6 +20,7 @@ from catalog.models import Product
 from orders.selectors import order_line_list_sold_in_period, order_list_in_period, revenue_sum
 from reports.builders import html
 from reports.models import Report
+from shop.money import MoneyField
 
 
 def products_report(report: Report) -> Iterator[str]:
@@ -40,9 +40,7 @@ def products_report(report: Report) -> Iterator[str]:
         out=Count("id", filter=Q(stock=0)),
         low=Count("id", filter=Q(stock__gte=1, stock__lte=low)),
         value=Sum(
-            ExpressionWrapper(
-                F("price") * F("stock"), output_field=DecimalField(max_digits=20, decimal_places=2)
-            )
+            ExpressionWrapper(F("price") * F("stock"), output_field=MoneyField(max_digits=20))
         ),
     )
     units_total = sum(units for units, _ in sold.values())

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from shop import text
 from shop.api.converters import BIGINT_MAX
+from shop.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -95,3 +96,10 @@ class EmailAddressField(serializers.EmailField):
         if data and not text.is_visible_text(data):
             self.fail("invalid_text")
         return super().to_internal_value(data)
+
+
+def money_field(**kwargs: Any) -> serializers.DecimalField:
+    """An amount of money in an answer: a string with two decimals, as shop.money defines it."""
+    return serializers.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs
+    )

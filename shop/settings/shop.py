@@ -1,8 +1,8 @@
 """The shop's own settings: money, stock, limits, throttles, report delivery."""
 
 import os
-from decimal import Decimal
 
+from shop.money import money_round
 from shop.settings.email import DEFAULT_FROM_EMAIL
 from shop.settings.environment import PRODUCTION, env
 
@@ -17,7 +17,7 @@ SHOP_THUMBNAIL_SIZE = env.int("SHOP_THUMBNAIL_SIZE", default=320)
 # Pixels (width x height) an uploaded image may have: decoding takes 3-4 bytes a pixel, and
 # the function has 512 MB (dev) to 1024 MB. 24 million: a 6000 x 4000 photo, ~100 MB decoded.
 SHOP_MAX_IMAGE_PIXELS = env.int("SHOP_MAX_IMAGE_PIXELS", default=24_000_000)
-SHOP_SHIPPING_FEE = Decimal(env.str("SHOP_SHIPPING_FEE", default="0.00")).quantize(Decimal("0.01"))
+SHOP_SHIPPING_FEE = money_round(env.str("SHOP_SHIPPING_FEE", default="0.00"))
 SHOP_MAX_QUANTITY = env.int("SHOP_MAX_QUANTITY", default=99)
 SHOP_MAX_ORDER_LINES = env.int("SHOP_MAX_ORDER_LINES", default=50)
 SHOP_MAX_ADDRESSES = env.int("SHOP_MAX_ADDRESSES", default=20)
