@@ -12,7 +12,7 @@ from orders.holds import orders_past_hold
 from orders.models import OrderStatus
 from orders.selectors import REVENUE_STATUSES
 from payments.errors import RefundRefused
-from payments.models import Payment, PaymentStatus, Refund, WebhookEvent
+from payments.models import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent
 from payments.services import (
     order_cancel,
     order_refund,
@@ -46,7 +46,7 @@ class PaymentInline(ReadOnlyTabularInline):
             return "-"
         return format_html_join(
             mark_safe("<br>"),  # a constant
-            "{} {} refunded {} by {}: {}",
+            "{} {} refunded {} by {}: {}{}",
             (
                 (
                     r.amount,
@@ -54,6 +54,7 @@ class PaymentInline(ReadOnlyTabularInline):
                     date_format(r.created_at, "SHORT_DATE_FORMAT"),
                     r.refunded_by.get_username() if r.refunded_by else "the shop",
                     r.reason,
+                    "" if r.status == RefundStatus.SUCCEEDED else f" ({r.get_status_display()})",
                 )
                 for r in given
             ),
@@ -81,6 +82,8 @@ class PaymentStateFilter(admin.SimpleListFilter):
             ("paid", "Paid"),
             ("refunded", "Refunded (in part or whole)"),
             ("failed", "Payment failed, not paid"),
+            ("refund_pending", "Refund waiting for the provider"),
+            ("refund_refused", "Refund refused: settle by hand"),
         ]
 
     def queryset(self, request, queryset):
@@ -98,6 +101,10 @@ class PaymentStateFilter(admin.SimpleListFilter):
             case "failed":
                 failed = Payment.objects.filter(order=OuterRef("pk"), status=PaymentStatus.FAILED)
                 return placed.filter(Exists(failed))
+            case "refund_pending" | "refund_refused":
+                state = RefundStatus.PENDING if self.value() == "refund_pending" else "failed"
+                refunds = Refund.objects.filter(payment__order=OuterRef("pk"), status=state)
+                return queryset.filter(Exists(refunds))
         return queryset
 
 
@@ -138,6 +145,11 @@ def _refund(*, order, by, form) -> str:
         reason=form.get("_refund_reason", ""),
         by=by,
     )
+    if refund.status == RefundStatus.PENDING:
+        return (
+            f"Refund of {refund.amount} {order.currency} written; the payment provider did not "
+            "answer, so it is sent again automatically and the customer emailed once it is back."
+        )
     return f"Refunded {refund.amount} {order.currency}; the customer is emailed."
 
 
@@ -150,7 +162,7 @@ OrderAdmin.page_actions["_refund"] = _refund
 
 class RefundInline(ReadOnlyTabularInline):
     model = Refund
-    fields = ("created_at", "provider_id", "amount", "reason")
+    fields = ("created_at", "provider_id", "amount", "reason", "status", "attempts", "error")
     readonly_fields = fields
 
 

@@ -21,6 +21,11 @@ NOTICES = {
         "cancelled, and meanwhile the items were sold. We have refunded the whole payment; "
         "your bank shows it within a few days.",
     ),
+    "cancelled_refunded": (
+        "Your payment for cancelled order {reference} is refunded",
+        "your payment arrived after the order had been cancelled. We have refunded the whole "
+        "payment; your bank shows it within a few days.",
+    ),
     "duplicate_refunded": (
         "A second payment for order {reference} is refunded",
         "we received a second payment for an order that was already paid. We have refunded "

@@ -15,6 +15,13 @@ class ProviderError(DomainError):
     default_message = "The payment provider did not answer as expected; try again."
 
 
+class ProviderUnavailable(ProviderError):
+    """The provider did not answer, or answered that it could not now (a timeout, a 5xx, a
+    rate limit): the same request may go through later. Any other ProviderError is a refusal."""
+
+    default_message = "The payment provider did not answer; try again."
+
+
 class OrderNotPayable(Conflict):
     code = "order_not_payable"
     default_message = "This order cannot be paid."

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from payments.models import Payment
+from payments.models import Payment, PaymentStatus
 from payments.providers import event_payload, event_sign
 from payments.services import webhook_receive
+from shop.api.errors import error_body
 from shop.money import to_minor_units
 
 
@@ -40,5 +41,11 @@ def local_pay(request: HttpRequest, intent_id: str) -> JsonResponse:
     payment = get_object_or_404(
         Payment.objects.select_related("order"), provider="local", provider_id=intent_id
     )
+    if payment.status == PaymentStatus.CANCELLED and payment.closed_at:
+        # As Stripe refuses to confirm a cancelled PaymentIntent.
+        return JsonResponse(
+            error_body("payment_cancelled", "This payment was cancelled; start another."),
+            status=409,
+        )
     outcome = local_event_send(payment=payment, succeed=request.GET.get("fail") != "1")
     return JsonResponse({"outcome": outcome})

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
-from payments.errors import InvalidWebhook, ProviderError
+from payments.errors import InvalidWebhook, ProviderError, ProviderUnavailable
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,12 @@ class StripeProvider(_StripeWebhooks):
         if settings.STRIPE_API_BASE:  # tests: a stand-in Stripe on loopback
             options["base_addresses"] = {"api": settings.STRIPE_API_BASE}
         self.client = stripe.StripeClient(settings.STRIPE_SECRET_KEY, **options)
+        # Answers that may differ on a later try: no answer, a rate limit, Stripe's own error.
+        self._transient = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
+
+    def _failed(self, what: str, exc: Exception) -> ProviderError:
+        kind = ProviderUnavailable if isinstance(exc, self._transient) else ProviderError
+        return kind(f"{what}: {getattr(exc, 'user_message', None) or exc}")
 
     def intent_create(
         self, *, amount_minor: int, currency: str, reference: str, idempotency_key: str
@@ -143,7 +149,7 @@ class StripeProvider(_StripeWebhooks):
                 options={"idempotency_key": idempotency_key},
             )
         except self._stripe.StripeError as exc:
-            raise ProviderError(f"Stripe refused the payment: {exc.user_message or exc}") from exc
+            raise self._failed("Stripe refused the payment", exc) from exc
         return Intent(id=intent.id, client_secret=intent.client_secret or "", status=intent.status)
 
     def intent_cancel(self, *, intent_id: str) -> str:
@@ -155,7 +161,7 @@ class StripeProvider(_StripeWebhooks):
                 # Already succeeded or cancelled: say what it is now.
                 return self.client.v1.payment_intents.retrieve(intent_id).status
         except self._stripe.StripeError as exc:
-            raise ProviderError(f"Stripe could not cancel {intent_id}: {exc}") from exc
+            raise self._failed(f"Stripe could not cancel {intent_id}", exc) from exc
 
     def refund_create(self, *, intent_id: str, amount_minor: int, idempotency_key: str) -> str:
         try:
@@ -164,7 +170,7 @@ class StripeProvider(_StripeWebhooks):
                 options={"idempotency_key": idempotency_key},
             )
         except self._stripe.StripeError as exc:
-            raise ProviderError(f"Stripe could not refund {intent_id}: {exc}") from exc
+            raise self._failed(f"Stripe could not refund {intent_id}", exc) from exc
         return refund.id
 
 

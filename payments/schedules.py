@@ -2,7 +2,7 @@
 
 import logging
 
-from payments.services import orders_expire
+from payments.services import orders_expire, payments_settle
 
 logger = logging.getLogger(__name__)
 
@@ -13,3 +13,11 @@ def expire_unpaid_orders(event=None, context=None) -> int:
     if cancelled:
         logger.info("Cancelled %s unpaid order(s)", cancelled)
     return cancelled
+
+
+def settle_payments(event=None, context=None) -> dict[str, int]:
+    """Send again the refunds and intent cancellations the provider did not take."""
+    settled = payments_settle()
+    if settled.refunds_tried or settled.intents_closed:
+        logger.info("Settled payments: %s", settled)
+    return {"refunds_tried": settled.refunds_tried, "intents_closed": settled.intents_closed}

@@ -8,6 +8,8 @@ request so tests can say what reached "Stripe". Events are built and signed by t
 import json
 import secrets
 import threading
+import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
@@ -31,6 +33,13 @@ class StripeStandIn:
         # Set to a message to make Stripe refuse every refund with it (a disputed charge).
         self.refuse_refunds = ""
         self.requests: list[tuple[str, str, dict, str | None]] = []
+        # By operation ("create", "cancel", "retrieve", "refund"): answer with this status (a
+        # Stripe outage), or wait this many seconds first (a slow Stripe).
+        self.failing: dict[str, int] = {}
+        self.delays: dict[str, float] = {}
+        # Called as on_request(operation, order_reference) before each answer, on the
+        # server's thread, while the shop waits for Stripe.
+        self.on_request: Callable[[str, str], None] | None = None
         self._answers: dict[str, tuple[int, dict]] = {}
         self._lock = threading.Lock()
         standin = self
@@ -42,6 +51,9 @@ class StripeStandIn:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(raw)))
                 self.send_header("Request-Id", "req_" + secrets.token_hex(6))
+                if status >= 500:
+                    # The tests' outages are not to be retried by the client at once.
+                    self.send_header("Stripe-Should-Retry", "false")
                 self.end_headers()
                 self.wfile.write(raw)
 
@@ -69,10 +81,24 @@ class StripeStandIn:
             self.intents.clear()
             self.refunds.clear()
             self.refuse_refunds = ""
+            self.failing.clear()
+            self.delays.clear()
+            self.on_request = None
             self.requests.clear()
             self._answers.clear()
 
     def handle(self, method: str, path: str, form: dict, key: str | None) -> tuple[int, dict]:
+        operation, reference = self._about(method, path.split("?")[0], form)
+        if self.on_request is not None:
+            self.on_request(operation, reference)
+        if self.delays.get(operation):
+            time.sleep(self.delays[operation])
+        if operation in self.failing:
+            with self._lock:
+                self.requests.append((method, path, form, key))
+            return self.failing[operation], {
+                "error": {"type": "api_error", "message": "Stripe is unavailable (stand-in)."}
+            }
         with self._lock:
             self.requests.append((method, path, form, key))
             if key and key in self._answers:
@@ -81,6 +107,18 @@ class StripeStandIn:
             if key and answer[0] < 500:
                 self._answers[key] = answer
             return answer
+
+    def _about(self, method: str, path: str, form: dict) -> tuple[str, str]:
+        """Which operation a request is, and the reference of the order it concerns."""
+        parts = path.strip("/").split("/")
+        if parts == ["v1", "payment_intents"]:
+            return "create", form.get("metadata", {}).get("order_reference", "")
+        if parts[:1] == ["v1"] and parts[1:2] == ["refunds"]:
+            intent = self.intents.get(form.get("payment_intent", ""), {})
+            return "refund", intent.get("metadata", {}).get("order_reference", "")
+        intent = self.intents.get(parts[2] if len(parts) > 2 else "", {})
+        reference = intent.get("metadata", {}).get("order_reference", "")
+        return ("cancel" if parts[3:] == ["cancel"] else "retrieve"), reference
 
     def _route(self, method: str, path: str, form: dict) -> tuple[int, dict]:
         parts = path.strip("/").split("/")

@@ -30,6 +30,7 @@ from orders.services.stock import sold_changes, stock_take
 from orders.services.types import Address, Customer, OrderItem, PlacedOrder
 from orders.tokens import token_derive, token_hash, token_new
 from shop.background import task_after_commit
+from shop.db import conflict_retried
 from shop.models import User
 
 # No 0/O or 1/I/L: references are read out over the phone. 32 symbols, 10 of them: 50 bits.
@@ -62,6 +63,7 @@ def _items_merged(items: Iterable[OrderItem]) -> dict[int, int]:
     return dict(sorted(merged.items()))
 
 
+@conflict_retried
 def order_place(
     *,
     items: Iterable[OrderItem],

@@ -6,6 +6,7 @@ from django.db.models import F
 from catalog.models import Product, StockKind
 from catalog.services import products_stock_changed, stock_movements_record
 from orders.errors import InvalidStatusTransition, ShippingFactsMissing
+from orders.locks import order_lock
 from orders.models import (
     STATUS_TRANSITIONS,
     ChangeSource,
@@ -16,9 +17,11 @@ from orders.models import (
 from orders.services.stock import sold_changes, stock_take
 from orders.shipping import CARRIERS
 from shop.background import task_after_commit
+from shop.db import conflict_retried
 from shop.models import User
 
 
+@conflict_retried
 @transaction.atomic
 def order_set_status(
     *,
@@ -38,7 +41,7 @@ def order_set_status(
     `no_tracking` with a note saying why; the customer sees them with the order. The stock
     returned is written to the ledger as `stock_kind` (an expiry, or a cancellation).
     """
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked = order_lock(order.pk)
     if status not in STATUS_TRANSITIONS[locked.status]:
         raise InvalidStatusTransition(
             f"An order that is {locked.get_status_display().lower()} cannot become {status}.",
@@ -104,6 +107,7 @@ def order_history_note(*, order: Order, note: str, by: User | None = None) -> Or
     )
 
 
+@conflict_retried
 @transaction.atomic
 def order_shipping_correct(
     *,
@@ -117,7 +121,7 @@ def order_shipping_correct(
 
     The shipped email goes out again only when asked (`resend_email`).
     """
-    locked = Order.objects.select_for_update().get(pk=order.pk)
+    locked = order_lock(order.pk)
     tracking_number = tracking_number.strip()[:100]
     if locked.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
         raise InvalidStatusTransition(
@@ -150,7 +154,7 @@ def order_reinstate_paid(*, order: Order, note: str = "") -> Order:
     changes (the caller refunds the payment instead).
     """
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = order_lock(order.pk)
         if locked.status != OrderStatus.CANCELLED:
             raise InvalidStatusTransition(
                 "Only a cancelled order is reinstated by a late payment.",

@@ -14,6 +14,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from shop.db import ChangedMeanwhile, is_conflict
 from shop.errors import TOO_LARGE_CODE, TOO_LARGE_MESSAGE, DomainError
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             error_body(exc.code, exc.message, exc.details),
             status=exc.status_code,
             headers=exc.headers,
+        )
+    if is_conflict(exc):
+        # Met another transaction (a deadlock, a lock timeout): the database is fine.
+        changed = ChangedMeanwhile()
+        return Response(
+            error_body(changed.code, changed.message), status=409, headers=changed.headers
         )
     if isinstance(exc, OperationalError | InterfaceError):
         # The database stopped answering (a failover, RDS Proxy at its limit): worth a retry.

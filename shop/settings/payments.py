@@ -18,3 +18,9 @@ STRIPE_API_BASE = "" if PRODUCTION else env.str("STRIPE_API_BASE", default="")
 
 # An unpaid order holds its stock this long after placement, then is cancelled.
 SHOP_PAYMENT_WINDOW_MINUTES = env.int("SHOP_PAYMENT_WINDOW_MINUTES", default=30)
+# Refunds and intent cancellations the provider did not take are sent again by the sweep
+# (payments.schedules.settle_payments), waiting 1, 2, 4 ... minutes between tries (at most
+# SHOP_PROVIDER_RETRY_MAX_MINUTES), until this many tries: then the refund is marked refused
+# for an employee to settle by hand. Every try falls within Stripe's 24 h idempotency window.
+SHOP_PROVIDER_MAX_ATTEMPTS = env.int("SHOP_PROVIDER_MAX_ATTEMPTS", default=10)
+SHOP_PROVIDER_RETRY_MAX_MINUTES = env.int("SHOP_PROVIDER_RETRY_MAX_MINUTES", default=120)

@@ -1,12 +1,14 @@
 """Customers cancel their own orders before they ship; a paid one is refunded in full."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from catalog.models import Product
 from orders.models import Order, OrderStatus
-from payments.errors import ProviderError
 from payments.models import Payment, PaymentStatus, Refund
 from payments.services import order_cancel
 from tests.factories import ProductFactory
@@ -84,15 +86,34 @@ def test_a_shipped_order_cannot_be_cancelled_by_its_owner(customer_client):
     assert Product.objects.get(pk=product.pk).stock == 4
 
 
-def test_stripe_failing_to_cancel_is_a_provider_error_and_changes_nothing(api_client, stripe_api):
+def test_stripe_not_answering_does_not_stop_the_cancel_and_the_sweep_closes_the_intent(
+    api_client, stripe_api, settings
+):
     product = ProductFactory(stock=5)
     reference, intent = payment_started(api_client, product)
     order = Order.objects.get(reference=reference)
-    stripe_api.intents.pop(intent)  # Stripe no longer knows the intent: cancel and look-up fail
-    with pytest.raises(ProviderError) as error:
-        order_cancel(order=order)
-    assert (error.value.code, error.value.status_code) == ("payment_provider_error", 502)
+    stripe_api.failing["cancel"] = 503
+
+    order_cancel(order=order)
+
     order.refresh_from_db()
-    assert order.status == OrderStatus.PLACED
-    assert Product.objects.get(pk=product.pk).stock == 4
-    assert Payment.objects.get(order=order).status == PaymentStatus.REQUIRES_PAYMENT
+    assert order.status == OrderStatus.CANCELLED
+    assert Product.objects.get(pk=product.pk).stock == 5
+    payment = Payment.objects.get(order=order)
+    assert payment.status == PaymentStatus.CANCELLED and payment.closed_at is None
+    assert stripe_api.intents[intent]["status"] == "requires_payment_method"
+    # Stripe answers again; the sweep tells it (only payments left for a minute).
+    del stripe_api.failing["cancel"]
+    Payment.objects.filter(pk=payment.pk).update(updated_at=timezone.now() - timedelta(minutes=2))
+    call_command("settle_payments")
+    assert stripe_api.intents[intent]["status"] == "canceled"
+    assert Payment.objects.get(pk=payment.pk).closed_at is not None
+
+
+def test_an_intent_stripe_does_not_know_is_closed_for_good(api_client, stripe_api):
+    product = ProductFactory(stock=5)
+    reference, intent = payment_started(api_client, product)
+    stripe_api.intents.pop(intent)  # Stripe no longer knows the intent: cancel and look-up fail
+    order_cancel(order=Order.objects.get(reference=reference))
+    payment = Payment.objects.get(provider_id=intent)
+    assert payment.status == PaymentStatus.CANCELLED and payment.closed_at is not None

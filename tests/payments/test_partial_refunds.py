@@ -6,7 +6,7 @@ import pytest
 
 from orders.models import Order, OrderStatus
 from orders.selectors import revenue_sum
-from payments.models import Payment, PaymentStatus, Refund
+from payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from tests.factories import ProductFactory
 from tests.payments.events import WEBHOOK_SECRET, deliver, intent_event
 
@@ -87,7 +87,10 @@ def test_a_refund_stripe_refuses_leaves_the_order_as_it_was(
     assert "This charge is disputed and cannot be refunded." in messages[0]
     order.refresh_from_db()
     assert order.refunded_total == 0 and order.status == OrderStatus.PAID
-    assert not Refund.objects.exists()
+    # Kept as a record of what was tried, refused: no money counts as given back.
+    [refused] = Refund.objects.all()
+    assert refused.status == RefundStatus.FAILED and "disputed" in refused.error
+    assert "refused by the provider" in order.status_changes.last().note
     assert Payment.objects.get().status == PaymentStatus.SUCCEEDED
     assert not [m for m in mailoutbox if "refund" in m.subject.lower()]
 

@@ -30,6 +30,7 @@ def test_production_stage_is_quiet_uses_snapstart_and_keeps_secrets_out():
         "reports.schedules.send_daily_report",
         "reports.schedules.purge_reports",
         "payments.schedules.expire_unpaid_orders",
+        "payments.schedules.settle_payments",
         "catalog.schedules.low_stock_digest",
     }
     secrets = production["aws_environment_variables"]
