@@ -9,7 +9,6 @@ instead of once in a while.
 
 import functools
 import logging
-import time
 from collections.abc import Callable
 
 from django.db import DatabaseError, connection
@@ -26,9 +25,9 @@ CONFLICT_SQLSTATES = {
 }
 RETRY_AFTER_SECONDS = 1
 
-# Seconds to wait after taking a lock, by its name. Empty outside tests: only
-# tests/concurrency.py's `locks_widened` fills it.
-lock_pauses: dict[str, float] = {}
+# Called with the lock's name each time a service has taken its first lock. Empty outside
+# tests: only tests/concurrency.py fills it (to pause there, or to note who holds it).
+lock_hooks: list[Callable[[str], None]] = []
 
 
 class ChangedMeanwhile(Conflict):
@@ -42,9 +41,8 @@ class ChangedMeanwhile(Conflict):
 
 def lock_taken(name: str) -> None:
     """Mark the moment a service holds its first lock (the Order's) and takes the next."""
-    pause = lock_pauses.get(name)
-    if pause:
-        time.sleep(pause)
+    for hook in lock_hooks:
+        hook(name)
 
 
 def is_conflict(exc: BaseException) -> bool:
