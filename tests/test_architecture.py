@@ -135,3 +135,27 @@ def test_a_test_importing_from_a_conftest_is_refused(test_graph):
         test_graph.remove_import(
             importer="tests.payments.test_expiry", imported="tests.payments.conftest"
         )
+
+
+def _locking(pattern: str) -> set[str]:
+    return {
+        str(path.relative_to(ROOT))
+        for app in APPS
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts and pattern in path.read_text()
+    }
+
+
+def test_orders_are_locked_in_one_place_and_payments_only_after_them():
+    # The lock order (docs/design.md, "Locks"): order_lock is the only way to lock an order,
+    # and the modules that lock payments take the order's lock first (tests/payments/
+    # test_lock_order_postgres.py races them).
+    assert _locking("Order.objects.select_for_update") == {"orders/locks.py"}
+    lockers = _locking("Payment.objects.select_for_update") | _locking("of_intent.select_for_update")
+    assert lockers == {
+        "payments/services/common.py",
+        "payments/services/refunds.py",
+        "payments/services/webhooks.py",
+    }
+    for module in lockers - {"payments/services/common.py"}:
+        assert "order_lock(" in (ROOT / module).read_text()
