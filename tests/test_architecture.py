@@ -151,7 +151,8 @@ def test_orders_are_locked_in_one_place_and_payments_only_after_them():
     # and the modules that lock payments take the order's lock first (tests/payments/
     # test_lock_order_postgres.py races them).
     assert _locking("Order.objects.select_for_update") == {"orders/locks.py"}
-    lockers = _locking("Payment.objects.select_for_update") | _locking("of_intent.select_for_update")
+    lockers = _locking("Payment.objects.select_for_update")
+    lockers |= _locking("of_intent.select_for_update")
     assert lockers == {
         "payments/services/common.py",
         "payments/services/refunds.py",

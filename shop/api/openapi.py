@@ -106,11 +106,17 @@ PATH_EXAMPLES: dict[str, Any] = {
 }
 
 
+CONFLICT = (
+    "conflict: changed by another request at the same moment, nothing was saved; try again "
+    "after Retry-After seconds."
+)
+
+
 def postprocess(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
     """Document the statuses every operation can answer, as the middleware and handler do;
     give each path parameter an example."""
     for path, operations in result.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "path" and parameter["name"] in PATH_EXAMPLES:
                     parameter.setdefault("example", PATH_EXAMPLES[parameter["name"]])
@@ -125,6 +131,13 @@ def postprocess(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[s
             for status, description in statuses.items():
                 responses.setdefault(status, _error(description))
             responses["503"].setdefault("headers", RETRY_AFTER)
+            if method in ("post", "put", "patch", "delete"):
+                # Any write can meet another (shop.db.conflict_retried).
+                if "409" in responses:
+                    responses["409"]["description"] += f" Or {CONFLICT}"
+                else:
+                    responses["409"] = _error(CONFLICT.capitalize())
+                responses["409"].setdefault("headers", RETRY_AFTER)
             if "429" in responses:
                 responses["429"].setdefault("headers", RETRY_AFTER)
     return result

@@ -145,3 +145,20 @@ def test_every_request_body_and_parameter_has_an_example(schema):
             if "requestBody" in operation:
                 content = operation["requestBody"]["content"]["application/json"]
                 assert content.get("examples"), (method, path)
+
+
+def test_every_write_documents_the_conflict_it_can_meet(schema):
+    writes = [
+        (path, method, operation)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in ("post", "put", "patch", "delete")
+    ]
+    assert writes
+    for path, method, operation in writes:
+        conflict = operation["responses"]["409"]
+        assert "changed by another request" in conflict["description"], (method, path)
+        assert "Retry-After" in conflict["headers"], (method, path)
+    # A 409 the operation had already (stock) keeps what it said.
+    placing = schema["paths"]["/api/v1/orders/"]["post"]["responses"]["409"]["description"]
+    assert placing.startswith("Not enough stock")
