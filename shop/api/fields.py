@@ -53,6 +53,12 @@ class TextField(serializers.CharField):
         "invalid_text": text.MESSAGE,
     }
 
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        # Before DRF's blank check, which passes whitespace of any kind ("\v") as "".
+        if isinstance(data, str) and data.strip() == "" and data and not text.is_visible_text(data):
+            self.fail("invalid_text")
+        return super().run_validation(data)
+
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
@@ -89,6 +95,12 @@ class EmailAddressField(serializers.EmailField):
     takes control characters inside a quoted local part), then a valid address."""
 
     default_error_messages = {"invalid_text": text.MESSAGE}
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        # Before DRF's blank check, which passes whitespace of any kind ("\v") as "".
+        if isinstance(data, str) and data.strip() == "" and data and not text.is_visible_text(data):
+            self.fail("invalid_text")
+        return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
