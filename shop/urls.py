@@ -45,9 +45,16 @@ urlpatterns = [
 if settings.COGNITO_LOCAL_ISSUER:
     from shop import local_cognito
 
+    cognito = "local-cognito/<str:pool>/"
     urlpatterns += [
-        path("local-cognito/<str:pool>/.well-known/jwks.json", local_cognito.jwks),
-        path("local-cognito/<str:pool>/token", local_cognito.token, name="local-cognito-token"),
+        path(f"{cognito}.well-known/jwks.json", local_cognito.jwks),
+        path(f"{cognito}.well-known/openid-configuration", local_cognito.openid_configuration),
+        path(f"{cognito}oauth2/authorize", local_cognito.authorize, name="local-cognito-authorize"),
+        path(f"{cognito}oauth2/token", local_cognito.oauth_token, name="local-cognito-oauth-token"),
+        path(f"{cognito}oauth2/userInfo", local_cognito.userinfo),
+        path(f"{cognito}logout", local_cognito.logout, name="local-cognito-logout"),
+        # For curl and scripts: an email (and name) posted, an ID token back.
+        path(f"{cognito}token", local_cognito.token, name="local-cognito-token"),
     ]
 
 if not settings.PRODUCTION:

@@ -2,7 +2,7 @@
 
 from corsheaders.defaults import default_headers
 
-from shop.settings.environment import env
+from shop.settings.environment import PRODUCTION, env
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -46,7 +46,8 @@ SPECTACULAR_SETTINGS = {
 # Browser SPAs on other origins (the storefront): CORS_ALLOWED_ORIGINS lists them, e.g.
 # https://shop.example.com. Tokens travel in headers, never cookies, so no credentials.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
-CORS_URLS_REGEX = r"^/api/.*$"
+# Locally the stand-ins for Cognito's Hosted UI and for paying answer the storefront too.
+CORS_URLS_REGEX = r"^/api/.*$" if PRODUCTION else r"^/(api|local-cognito|local-payments)/.*$"
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key", "x-order-token")
 CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Location", "Retry-After"]
