@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench clean package smoke
+.PHONY: install run test lint format bench clean package smoke storefront storefront-check storefront-dev storefront-types
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is required (see .python-version), found " + sys.version'
@@ -17,10 +17,54 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-run: install  ## Run the shop locally: SQLite, files under var/, demo data, a printed admin login.
+# The storefront (storefront/, React + Vite) needs Node.js 20 or newer; without it the API and
+# the admin run as ever and the storefront's page says how to get it.
+NODE_OK := $(shell node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' >/dev/null 2>&1 && echo yes)
+SF := storefront
+SF_SOURCES := $(shell find $(SF)/src $(SF)/public -type f 2>/dev/null) $(SF)/index.html $(SF)/vite.config.ts $(SF)/tsconfig.json
+# The origin of `make storefront-dev` (Vite), allowed to call the local API.
+DEV_ORIGIN := http://$(HOST):5173
+CORS_ALLOWED_ORIGINS ?= $(DEV_ORIGIN)
+
+$(SF)/node_modules/.installed: $(SF)/package.json $(SF)/package-lock.json
+	cd $(SF) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(SF)/dist/index.html: $(SF)/node_modules/.installed $(SF_SOURCES)
+	cd $(SF) && npm run build --silent
+
+storefront:  ## Build the storefront when Node.js 20+ is here (make run does).
+ifeq ($(NODE_OK),yes)
+	@$(MAKE) --no-print-directory $(SF)/dist/index.html
+else
+	@echo "Node.js 20 or newer is not installed: the storefront is not built (the API and the admin run)."
+endif
+
+storefront-check:  ## The storefront's type check, lint, unit tests and build (make test runs them).
+ifeq ($(NODE_OK),yes)
+	@$(MAKE) --no-print-directory $(SF)/node_modules/.installed
+	cd $(SF) && npm run --silent typecheck && npm run --silent lint && npm run --silent test
+	@$(MAKE) --no-print-directory $(SF)/dist/index.html
+else
+	@echo "Node.js 20 or newer is not installed: the storefront's checks and browser tests are skipped."
+endif
+
+storefront-types: install  ## Regenerate storefront/src/api/schema.d.ts from the API's schema.
+	@mkdir -p var
+	$(BIN)/python manage.py spectacular --format openapi-json --file var/openapi.json
+	@$(MAKE) --no-print-directory $(SF)/node_modules/.installed
+	cd $(SF) && npm run --silent api:types
+
+storefront-dev: install  ## Vite's dev server on :5173 against the local API (run `make run` beside it).
+	@$(MAKE) --no-print-directory $(SF)/node_modules/.installed
+	@echo "Storefront (Vite, live reload): $(DEV_ORIGIN)/  -- the API: http://$(HOST):$(PORT) (make run)"
+	cd $(SF) && SHOP_API_URL=http://$(HOST):$(PORT) npm run dev
+
+run: install storefront  ## Run the shop locally: SQLite, files under var/, demo data, the storefront, a printed admin login.
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@$(BIN)/python manage.py ensure_local_admin
+	@echo "Shop:     http://$(HOST):$(PORT)/   (the storefront; sign in with any email, pay with the test buttons)"
 	@echo "Admin:    http://$(HOST):$(PORT)/admin/"
 	@echo "API:      http://$(HOST):$(PORT)/api/v1/products/"
 	@echo "API docs: http://$(HOST):$(PORT)/api/docs/"
@@ -29,9 +73,10 @@ run: install  ## Run the shop locally: SQLite, files under var/, demo data, a pr
 	@echo "  then send: Authorization: Bearer <id_token>"
 	@echo "Payments (local provider, no Stripe account): POST /api/v1/orders/<reference>/payment/,"
 	@echo "  then: curl -X POST http://$(HOST):$(PORT)/local-payments/<payment_intent>/pay"
-	LOCAL_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	LOCAL_BASE_URL=http://$(HOST):$(PORT) CORS_ALLOWED_ORIGINS="$(CORS_ALLOWED_ORIGINS)" \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install  ## Run the whole test suite (PostgreSQL too when DATABASE_URL is set).
+test: install storefront-check  ## Run the whole test suite: the storefront's checks, then Python's (PostgreSQL too when DATABASE_URL is set).
 	$(BIN)/pytest --cov --cov-report=term
 
 lint: install  ## ruff, import layers, mypy, and cfn-lint on the infrastructure template.

@@ -114,6 +114,10 @@ def smoke(archive: Path, static_root: Path) -> dict:
 
         package = Path(workdir) / "task"
         with zipfile.ZipFile(archive) as source:
+            # The storefront is served from S3 by CloudFront; none of it (or its
+            # node_modules) belongs in the function.
+            stray = [n for n in source.namelist() if n.startswith(("storefront/", "node_modules/"))]
+            assert not stray, f"the zip holds the storefront: {stray[:3]}"
             source.extractall(package)
         result = run_isolated(package, CHILD, environment)
         lines = [line for line in result.stdout.splitlines() if line.startswith("SMOKE ")]

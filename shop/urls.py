@@ -67,6 +67,20 @@ if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
     # Local runs serve uploaded images themselves; production serves them from S3/CloudFront.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+if not settings.PRODUCTION:
+    # The storefront's build at / (production serves it from S3 through CloudFront). Last:
+    # any path no pattern above took is one of the SPA's routes.
+    from shop.storefront import storefront_config, storefront_page
+
+    urlpatterns += [
+        path("config.json", storefront_config, name="storefront-config"),
+        re_path(
+            r"^(?!api/|admin/|local-cognito/|local-payments/|media/|static/|reports/)(?P<path>.*)$",
+            storefront_page,
+            name="storefront",
+        ),
+    ]
+
 handler400 = "shop.api.errors.handler400"
 handler404 = "shop.api.errors.handler404"
 handler500 = "shop.api.errors.handler500"

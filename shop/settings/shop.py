@@ -1,10 +1,11 @@
 """The shop's own settings: money, stock, limits, throttles, report delivery."""
 
 import os
+from pathlib import Path
 
 from shop.money import money_round
 from shop.settings.email import DEFAULT_FROM_EMAIL
-from shop.settings.environment import PRODUCTION, env
+from shop.settings.environment import BASE_DIR, PRODUCTION, env
 
 SHOP_NAME = env.str("SHOP_NAME", default="The Shop")
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="EUR")
@@ -71,3 +72,10 @@ SHOP_REPORT_RECIPIENT_DOMAINS = (
     if _domains is not None
     else [DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].lower()]
 )
+
+# The storefront SPA (storefront/): locally Django serves its build at / (make run builds it
+# when Node is there); production serves it from S3 through CloudFront, never from Django.
+SHOP_STOREFRONT_DIST = Path(
+    env.str("SHOP_STOREFRONT_DIST", default=str(BASE_DIR / "storefront" / "dist"))
+)
+SHOP_LOCALE = env.str("SHOP_LOCALE", default="en-GB")
