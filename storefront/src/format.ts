@@ -19,3 +19,10 @@ export const STATUS_LABELS: Record<string, string> = {
 export function statusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status;
 }
+
+/** A step of an order's history: what happened, not the state it left. */
+const HISTORY_LABELS: Record<string, string> = { placed: "Placed", paid: "Paid", shipped: "Shipped", delivered: "Delivered", cancelled: "Cancelled" };
+
+export function historyLabel(status: string): string {
+  return HISTORY_LABELS[status] ?? status;
+}

@@ -15,7 +15,7 @@ import { orderTokens } from "../cart/storage";
 import { usePageMeta } from "../components/Layout";
 import { ErrorState, Loading } from "../components/states";
 import { PaymentPanel } from "../components/PaymentPanel";
-import { dateTime, money, statusLabel } from "../format";
+import { dateTime, historyLabel, money, statusLabel } from "../format";
 
 type Order = components["schemas"]["OrderOutput"];
 
@@ -113,7 +113,7 @@ function OrderView({ order, fresh, token }: { order: Order; fresh: boolean; toke
           <ol className="history">
             {order.status_history.map((change, index) => (
               <li key={`${change.status}-${index}`}>
-                <span>{statusLabel(change.status)}</span>{" "}
+                <span>{historyLabel(change.status)}</span>{" "}
                 <time dateTime={change.at} className="muted">
                   {dateTime(change.at, config.locale)}
                 </time>
