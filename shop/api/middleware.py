@@ -107,3 +107,20 @@ class ApiGuardMiddleware:
             return _envelope(403, "permission_denied", "Not allowed.")
         logger.error("Unhandled error on %s %s", request.method, request.path, exc_info=exception)
         return _envelope(500, "server_error", "Something went wrong on our side.")
+
+
+class CorsHeaderCaseMiddleware:
+    """Spell django-cors-headers' answers as browsers and every other server do
+    ("Access-Control-Allow-Origin", not "access-control-allow-origin"): header names are
+    case-insensitive, but some HTTP clients and tools compare them as written."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        for name in [key for key in response.headers if key.lower().startswith("access-control-")]:
+            value = response.headers[name]
+            del response.headers[name]
+            response.headers["-".join(part.capitalize() for part in name.split("-"))] = value
+        return response

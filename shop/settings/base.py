@@ -25,6 +25,7 @@ MIDDLEWARE = [
     "shop.clientip.ClientAddressMiddleware",
     "shop.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "shop.api.middleware.CorsHeaderCaseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # Inside CORS, so its own answers (400 for NUL, the envelope) still carry CORS headers.
     "shop.api.middleware.ApiGuardMiddleware",

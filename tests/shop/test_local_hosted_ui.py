@@ -108,6 +108,8 @@ def test_a_browser_signs_in_with_a_code_and_its_verifier_and_calls_the_api(hoste
     tokens = _exchange(Client(), callback["code"], verifier)
     assert tokens.status_code == 200, tokens.content
     assert tokens["Access-Control-Allow-Origin"] == STOREFRONT
+    # Spelled as browsers and other servers spell it, for clients that compare names as written.
+    assert "Access-Control-Allow-Origin" in dict(tokens.headers.items())
     body = tokens.json()
     assert {"id_token", "access_token", "refresh_token"} <= set(body)
 

@@ -59,9 +59,8 @@ export function ProductCard({ product, eager = false }: { product: Product; eage
         className="button"
         disabled={!product.in_stock}
         onClick={() => void add()}
-        aria-label={`Add ${product.name} to the cart`}
       >
-        Add to cart
+        Add to cart<span className="visually-hidden">: {product.name}</span>
       </button>
       <p className="card-note" aria-live="polite">
         {note}

@@ -1,7 +1,7 @@
 /** The catalog: categories, search, price and stock filters, sorting and pages, all in the URL
  * (back, refresh and a shared link show the same page). */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { SyntheticEvent } from "react";
+import { type SyntheticEvent, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 
 import { ok } from "../api/client";
@@ -20,8 +20,12 @@ const SORTS = [
 type Sort = "name" | "-name" | "price" | "-price" | "newest" | "oldest";
 const PRICE = /^\d{1,10}(\.\d{1,2})?$/;
 
+// On a phone the filters fold away above the products; on a desk they stay open beside them.
+const wideScreen = () => typeof window.matchMedia === "function" && window.matchMedia("(min-width: 800px)").matches;
+
 export function Catalog() {
   const { api } = useShop();
+  const [wide] = useState(wideScreen);
   const [params, setParams] = useSearchParams();
   const category = params.get("category") ?? "";
   const search = params.get("search") ?? "";
@@ -86,7 +90,8 @@ export function Catalog() {
 
   return (
     <div className="catalog">
-      <aside className="filters" aria-label="Filters">
+      <details className="filters" open={wide} aria-label="Filters">
+        <summary>Categories and filters</summary>
         <h2 className="filters-title">Categories</h2>
         {categories.isError ? (
           <ErrorState error={categories.error} retry={() => void categories.refetch()} />
@@ -130,7 +135,7 @@ export function Catalog() {
             Apply
           </button>
         </form>
-      </aside>
+      </details>
       <section className="results" aria-labelledby="results-title">
         <div className="results-head">
           <h1 id="results-title">{title}</h1>

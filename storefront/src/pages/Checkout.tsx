@@ -39,7 +39,9 @@ export function Checkout() {
   const client = useQueryClient();
   const navigate = useNavigate();
   usePageMeta("Checkout", "Your details, where to ship, and your order in one page.");
-  const [name, setName] = useState(() => (user ? user.profile.name ?? user.profile.given_name ?? "" : ""));
+  const [name, setName] = useState(() =>
+    user ? (user.profile.name ?? [user.profile.given_name, user.profile.family_name].filter(Boolean).join(" ")) : "",
+  );
   const [email, setEmail] = useState("");
   const [phone, setPhone] = useState("");
   const [address, setAddress] = useState<AddressValues>(EMPTY_ADDRESS);
