@@ -1,12 +1,10 @@
 """A real headless Chromium driven by Selenium, when Chromium and its driver are installed."""
 
-import shutil
 import tempfile
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
+from tests.browser.chromium import CHROMEDRIVER, CHROMIUM
 
 
 def pytest_collection_modifyitems(config, items):

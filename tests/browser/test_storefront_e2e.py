@@ -29,7 +29,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus
 from shop import local_cognito
-from tests.browser.conftest import CHROMEDRIVER, CHROMIUM
+from tests.browser.chromium import CHROMEDRIVER, CHROMIUM
 from tests.factories import CategoryFactory, ProductFactory
 
 ROOT = Path(__file__).resolve().parents[2]
