@@ -319,6 +319,13 @@ def test_a_customer_signs_in_checks_out_from_the_address_book_pays_and_cancels(s
     assert order.status == OrderStatus.CANCELLED
     assert Payment.objects.get(order=order).status == PaymentStatus.REFUNDED
     me.check_page()
+    # Sign out, as at Cognito: through the Hosted UI's logout, back to the storefront.
+    me.visit("/account")
+    me.button("Sign out").click()
+    me.wait.until(lambda d: d.current_url.rstrip("/") == shop["origin"])
+    me.button("Sign in")
+    stored = "return Object.keys(localStorage).filter(k => k.startsWith('oidc.'))"
+    assert chrome.execute_script(stored) == []
 
 
 def test_a_guest_checks_out_pays_and_opens_the_order_from_the_emails_link(shop, chrome):
@@ -399,24 +406,36 @@ def test_stock_conflicts_are_shown_per_line_and_nothing_is_ordered(shop, chrome)
     me.check_page(console_ok=re.compile(r"/api/v1/orders/ .* 409"))
 
 
+def _tab_through(chrome, presses: int) -> set[str]:
+    reached = set()
+    chrome.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    for _ in range(presses):
+        active = chrome.switch_to.active_element
+        if active.tag_name in ("input", "select", "textarea"):
+            name = active.get_attribute("id")
+        else:
+            name = active.text or active.get_attribute("aria-label")
+        reached.add((name or "").strip().split("\n")[0])
+        active.send_keys(Keys.TAB)
+    return reached
+
+
+def test_the_checkout_is_filled_in_and_placed_by_keyboard_alone(shop, chrome):
+    me = Customer(chrome, shop["origin"])
+    me.visit("/products/kenya-aa")
+    me.button("Add to cart").click()
+    me.visit("/checkout")
+    me.see("#name")
+    reached = _tab_through(chrome, 30)
+    fields = {"name", "email", "phone", "ship-line1", "ship-line2", "ship-postal", "ship-city"}
+    assert fields | {"ship-country", "Place order"} <= reached
+
+
 def test_every_control_of_the_catalog_is_reached_by_keyboard(shop, chrome):
     me = Customer(chrome, shop["origin"])
     me.visit("/")
     me.see(".card", "Kenya AA")
-    reached = set()
-    body = chrome.find_element(By.TAG_NAME, "body")
-    body.send_keys(Keys.TAB)
-    for _ in range(40):
-        active = chrome.switch_to.active_element
-        reached.add(
-            (
-                active.text
-                or active.get_attribute("aria-label")
-                or active.get_attribute("id")
-                or ""
-            ).strip()
-        )
-        active.send_keys(Keys.TAB)
+    reached = _tab_through(chrome, 40)
     assert {"Skip to content", "Sign in", "site-search", "Search"} <= reached
     assert any(label.startswith("Add to cart") for label in reached)
     assert any(label.startswith("Cart") for label in reached)
