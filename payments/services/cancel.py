@@ -44,14 +44,19 @@ def order_cancel(
         refunds: list[Refund] = []
         if locked.status in (OrderStatus.PLACED, OrderStatus.PAID):
             to_close = payments_cancel(payments, closed=closed)
+            left = {
+                payment.pk: refund_left(payment)
+                for payment in payments
+                if payment.status == PaymentStatus.SUCCEEDED
+            }
             refunds = [
                 refund_reserve(
                     payment=payment,
-                    amount=refund_left(payment),
+                    amount=left[payment.pk],
                     reason=note or "The order was cancelled.",
                 )
                 for payment in payments
-                if payment.status == PaymentStatus.SUCCEEDED and refund_left(payment) > 0
+                if left.get(payment.pk, 0) > 0
             ]
         # Refused here, with the usual message, when the order cannot be cancelled.
         cancelled = order_set_status(

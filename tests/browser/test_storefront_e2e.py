@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import re
-import tempfile
 import threading
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,8 +19,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -29,7 +26,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus
 from shop import local_cognito
-from tests.browser.chromium import CHROMEDRIVER, CHROMIUM
+from tests.browser.chromium import chromium_driver
 from tests.factories import CategoryFactory, ProductFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -174,22 +171,7 @@ def shop(live_server, settings, tmp_path):
 
 @pytest.fixture
 def chrome():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-sf-')}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver = chromium_driver(console_log=True)
     driver.set_window_size(*SIZES["desk"])
     driver.implicitly_wait(0)
     yield driver
@@ -224,6 +206,16 @@ class Customer:
         field = self.see(f"#{field_id}")
         field.clear()
         field.send_keys(text)
+
+    def guest_details(self, name: str, email: str, street: str):
+        for field, text in (
+            ("name", name),
+            ("email", email),
+            ("ship-line1", street),
+            ("ship-postal", "0150"),
+            ("ship-city", "Oslo"),
+        ):
+            self.type(field, text)
 
     def check_page(self, name: str = "", *, console_ok: re.Pattern | None = None):
         """axe-core, overflow and the console on this page; screenshots at three widths."""
@@ -330,14 +322,16 @@ def test_a_customer_signs_in_checks_out_from_the_address_book_pays_and_cancels(s
 
 def test_a_guest_checks_out_pays_and_opens_the_order_from_the_emails_link(shop, chrome):
     me = Customer(chrome, shop["origin"])
+    me.visit("/cart")
+    me.see(".state-empty", "Your cart is empty")
+    me.check_page("cart-empty")
+    me.visit("/no/such/page")
+    me.see("h1", "Page not found")
+    me.check_page()
     me.visit("/products/sencha")
     me.button("Add to cart").click()
     me.visit("/checkout")
-    me.type("name", "Gus Guest")
-    me.type("email", "gus@example.com")
-    me.type("ship-line1", "Main Street 1")
-    me.type("ship-postal", "0150")
-    me.type("ship-city", "Oslo")
+    me.guest_details("Gus Guest", "gus@example.com", "Main Street 1")
     me.button("Place order").click()
     me.see(".confirmation", "gus@example.com")
     me.check_page("confirmation")
@@ -370,11 +364,7 @@ def test_a_checkout_whose_answer_is_lost_and_retried_places_one_order(shop, chro
     me.visit("/products/brazil-cerrado")
     me.button("Add to cart").click()
     me.visit("/checkout")
-    me.type("name", "Rita Retry")
-    me.type("email", "rita@example.com")
-    me.type("ship-line1", "Main Street 2")
-    me.type("ship-postal", "0150")
-    me.type("ship-city", "Oslo")
+    me.guest_details("Rita Retry", "rita@example.com", "Main Street 2")
     shop["proxy"].lose_next_order = True
     me.button("Place order").click()
     me.see(".state-error", "may have gone through")
@@ -395,11 +385,7 @@ def test_stock_conflicts_are_shown_per_line_and_nothing_is_ordered(shop, chrome)
     me.see(".note", "3 added")
     shop["products"]["sencha"].__class__.objects.filter(slug="sencha").update(stock=1)
     me.visit("/checkout")
-    me.type("name", "Sam Short")
-    me.type("email", "sam@example.com")
-    me.type("ship-line1", "Main Street 3")
-    me.type("ship-postal", "0150")
-    me.type("ship-city", "Oslo")
+    me.guest_details("Sam Short", "sam@example.com", "Main Street 3")
     me.button("Place order").click()
     me.see(".line-problem", "Only 1 left")
     assert not Order.objects.exists()

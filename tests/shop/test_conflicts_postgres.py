@@ -22,9 +22,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @contextmanager
-def row_held(model, pk: int):
-    """Hold a row's lock from another connection until the block ends."""
-    taken, done = threading.Event(), threading.Event()
+def row_held(model, pk: int, done: threading.Event | None = None):
+    """Hold a row's lock from another connection until the block ends (or `done` is set)."""
+    taken, done = threading.Event(), done or threading.Event()
 
     def hold():
         try:
@@ -114,22 +114,8 @@ def test_a_conflict_is_retried_once_and_the_retry_goes_through():
             locked = Product.objects.select_for_update(nowait=len(calls) == 1).get(pk=product.pk)
             Product.objects.filter(pk=locked.pk).update(stock=locked.stock - 1)
 
-    taken = threading.Event()
-
-    def hold():
-        try:
-            with transaction.atomic():
-                Product.objects.select_for_update().get(pk=product.pk)
-                taken.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert taken.wait(timeout=10)
-    take_one()
-    holder.join(timeout=30)
+    with row_held(Product, product.pk, done=release):
+        take_one()
 
     assert len(calls) == 2
     assert Product.objects.get(pk=product.pk).stock == 4  # the aborted try wrote nothing
