@@ -123,7 +123,11 @@ class StripeProvider(_StripeWebhooks):
         import stripe
 
         self._stripe = stripe
-        options: dict[str, Any] = {"max_network_retries": 2}
+        # Bounded: a payment start waits at most about (retries + 1) x timeout for Stripe.
+        options: dict[str, Any] = {
+            "max_network_retries": settings.STRIPE_MAX_NETWORK_RETRIES,
+            "http_client": stripe.new_default_http_client(timeout=settings.STRIPE_TIMEOUT_SECONDS),
+        }
         if settings.STRIPE_API_BASE:  # tests: a stand-in Stripe on loopback
             options["base_addresses"] = {"api": settings.STRIPE_API_BASE}
         self.client = stripe.StripeClient(settings.STRIPE_SECRET_KEY, **options)

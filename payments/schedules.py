@@ -3,10 +3,12 @@
 import logging
 
 from payments.services import orders_expire, payments_settle
+from shop.background import scheduled
 
 logger = logging.getLogger(__name__)
 
 
+@scheduled
 def expire_unpaid_orders(event=None, context=None) -> int:
     """Cancel orders not paid within SHOP_PAYMENT_WINDOW_MINUTES; their stock comes back."""
     cancelled = orders_expire()
@@ -15,6 +17,7 @@ def expire_unpaid_orders(event=None, context=None) -> int:
     return cancelled
 
 
+@scheduled
 def settle_payments(event=None, context=None) -> dict[str, int]:
     """Send again the refunds and intent cancellations the provider did not take."""
     settled = payments_settle()

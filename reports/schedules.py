@@ -3,10 +3,12 @@
 import logging
 
 from reports.services import report_request_daily, reports_purge
+from shop.background import scheduled
 
 logger = logging.getLogger(__name__)
 
 
+@scheduled
 def send_daily_report(event=None, context=None) -> str:
     """Queue yesterday's report for the Report recipients group."""
     report = report_request_daily()
@@ -14,6 +16,7 @@ def send_daily_report(event=None, context=None) -> str:
     return str(report.pk)
 
 
+@scheduled
 def purge_reports(event=None, context=None) -> int:
     """Delete reports older than SHOP_REPORT_RETENTION_DAYS, files first."""
     purged = reports_purge()

@@ -6,7 +6,7 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self) -> None:
-        from shop import snapstart
+        from shop import db, snapstart  # noqa: F401 (db: the task timeouts' signal)
         from shop.api import converters
 
         converters.register()  # before any URLconf is loaded

@@ -10,8 +10,12 @@ instead of once in a while.
 import functools
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 
 from shop.errors import Conflict
 
@@ -87,4 +91,61 @@ def conflict_retried[**P, R](func: Callable[P, R]) -> Callable[P, R]:
                     raise ChangedMeanwhile(details={"reason": what}) from exc
         raise AssertionError("unreachable")
 
+    return wrapper
+
+
+# Timeouts of the work at hand (settings.SHOP_DB_TIMEOUTS): a connection starts with its
+# process's (web, or task for manage.py); background work on Lambda, which shares the web's
+# process, switches to the task's for as long as it runs.
+_task_depth: ContextVar[int] = ContextVar("shop_db_task_depth", default=0)
+
+
+def _timeouts_apply(kind: str, conn=connection) -> None:
+    values = settings.SHOP_DB_TIMEOUTS[kind]
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, false), "
+            "set_config('lock_timeout', %s, false)",
+            [f"{values['statement_timeout']}s", f"{values['lock_timeout']}s"],
+        )
+
+
+@receiver(connection_created)
+def _connection_timeouts(sender, connection, **kwargs) -> None:
+    # A connection opened inside background work starts with the task's timeouts.
+    if connection.vendor == "postgresql" and _task_depth.get() and _switches():
+        _timeouts_apply("task", connection)
+
+
+def _switches() -> bool:
+    return settings.SHOP_DB_PROCESS != "task"
+
+
+def task_timeouts[**P, R](func: Callable[P, R]) -> Callable[P, R]:
+    """Run `func` (a task, a schedule) with the database's task timeouts, then go back.
+
+    Outside transactions only: the timeouts are the session's, so a SET inside a
+    transaction that rolls back would be undone.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        outermost = _task_depth.get() == 0
+        token = _task_depth.set(_task_depth.get() + 1)
+        switch = outermost and _switches() and connection.vendor == "postgresql"
+        try:
+            if switch and connection.connection is not None:
+                _timeouts_apply("task")
+            return func(*args, **kwargs)
+        finally:
+            _task_depth.reset(token)
+            if switch and connection.connection is not None:
+                try:
+                    _timeouts_apply("web")
+                except DatabaseError:
+                    # A broken connection: the next request opens a new one, with the
+                    # web's timeouts from its options.
+                    connection.close()
+
+    wrapper.task_timeouts = True  # type: ignore[attr-defined]
     return wrapper

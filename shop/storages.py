@@ -5,8 +5,24 @@ from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.files.storage import FileSystemStorage
 from storages.backends.s3 import S3Storage
 
+from shop.aws import client_config
 
-class S3ManifestStaticStorage(ManifestFilesMixin, S3Storage):
+
+class TimedS3Storage(S3Storage):
+    """django-storages' S3 storage with the shop's timeouts (shop.aws)."""
+
+    def __init__(self, **options):
+        options.setdefault(
+            "client_config",
+            client_config(
+                signature_version=options.get("signature_version"),
+                s3={"addressing_style": options.get("addressing_style")},
+            ),
+        )
+        super().__init__(**options)
+
+
+class S3ManifestStaticStorage(ManifestFilesMixin, TimedS3Storage):
     """Serve collected static files from S3 under content-hashed names.
 
     `make package` collects static files into build/static/ (uploaded by

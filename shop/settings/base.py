@@ -61,11 +61,41 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'shop.sqlite3'}"),
 }
+# Timeouts at the database's edge (docs/design.md, "Timeouts"), in seconds. A connection
+# that gets no answer gives up after SHOP_DB_CONNECT_TIMEOUT_SECONDS (psycopg's own default
+# waits 130 s); a statement or a wait for a lock is cut off after the "web" values in a web
+# request, and after the longer "task" values in background tasks, schedules and
+# management commands (shop.db.task_timeouts; manage.py names its process a task).
+SHOP_DB_CONNECT_TIMEOUT_SECONDS = env.int("SHOP_DB_CONNECT_TIMEOUT_SECONDS", default=3)
+SHOP_DB_TIMEOUTS = {
+    "web": {
+        "statement_timeout": env.int("SHOP_DB_STATEMENT_TIMEOUT_WEB_SECONDS", default=10),
+        "lock_timeout": env.int("SHOP_DB_LOCK_TIMEOUT_WEB_SECONDS", default=3),
+    },
+    "task": {
+        "statement_timeout": env.int("SHOP_DB_STATEMENT_TIMEOUT_TASK_SECONDS", default=300),
+        "lock_timeout": env.int("SHOP_DB_LOCK_TIMEOUT_TASK_SECONDS", default=30),
+    },
+}
+# Which of the two a new connection starts with: "task" for manage.py, "web" otherwise.
+SHOP_DB_PROCESS = env.str("SHOP_DB_PROCESS", default="web")
+if SHOP_DB_PROCESS not in SHOP_DB_TIMEOUTS:
+    raise ValueError(f"SHOP_DB_PROCESS must be one of {sorted(SHOP_DB_TIMEOUTS)}")
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Lambda reuses a warm container's connection; health checks drop dead ones first.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})
+    _timeouts = SHOP_DB_TIMEOUTS[SHOP_DB_PROCESS]
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": SHOP_DB_CONNECT_TIMEOUT_SECONDS,
+            # Sent at connect: no extra round trip. A transaction left open (a crashed
+            # worker) gives its locks back after a minute.
+            "options": " ".join(f"-c {name}={seconds}s" for name, seconds in _timeouts.items())
+            + " -c idle_in_transaction_session_timeout=60s",
+        }
+    )
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_shop")}
     # Its lookups and type handlers are PostgreSQL's; on SQLite it would only cost a cold
     # start the import of psycopg (~45 ms).
@@ -74,6 +104,17 @@ else:
     # A file, not the in-memory default: the browser tests' live server threads then get
     # connections of their own instead of sharing the test thread's.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A few buyers at once on the local run: readers never wait for the writer (WAL), a
+    # writer waits its turn for up to 20 s instead of failing with "database is locked",
+    # and a transaction takes the write lock when it begins (IMMEDIATE), so two
+    # transactions never both read and then both fail to upgrade to writing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

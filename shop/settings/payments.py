@@ -15,6 +15,11 @@ else:
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 # Another API address (tests point it at a stand-in Stripe on loopback); empty: Stripe's.
 STRIPE_API_BASE = "" if PRODUCTION else env.str("STRIPE_API_BASE", default="")
+# Each call to Stripe gives up after this many seconds without an answer, and is tried
+# again this many times (with Stripe's idempotency key, so never done twice): a payment
+# start answers within about (1 + retries) x timeout even when Stripe does not.
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=8)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
 
 # An unpaid order holds its stock this long after placement, then is cancelled.
 SHOP_PAYMENT_WINDOW_MINUTES = env.int("SHOP_PAYMENT_WINDOW_MINUTES", default=30)

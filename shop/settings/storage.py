@@ -18,7 +18,7 @@ REPORTS_BUCKET_NAME = env.str("REPORTS_BUCKET_NAME", default="")
 STATIC_BUCKET_NAME = env.str("STATIC_BUCKET_NAME", default="")
 
 if AWS_STORAGE_BUCKET_NAME:
-    _s3 = "storages.backends.s3.S3Storage"
+    _s3 = "shop.storages.TimedS3Storage"
     _s3_common = {"endpoint_url": AWS_S3_ENDPOINT_URL, "region_name": AWS_S3_REGION_NAME}
     STORAGES = {
         # Product images are public, served through CloudFront when a domain is given.
@@ -76,3 +76,9 @@ else:
             )
         },
     }
+
+# Every AWS call (S3, SES, SQS) gives up after these (shop.aws): connecting, reading an
+# answer, and tries in all (botocore's standard retry mode).
+SHOP_AWS_CONNECT_TIMEOUT_SECONDS = env.float("SHOP_AWS_CONNECT_TIMEOUT_SECONDS", default=3)
+SHOP_AWS_READ_TIMEOUT_SECONDS = env.float("SHOP_AWS_READ_TIMEOUT_SECONDS", default=10)
+SHOP_AWS_MAX_ATTEMPTS = env.int("SHOP_AWS_MAX_ATTEMPTS", default=2)

@@ -42,7 +42,7 @@ def ses_outbox(moto_url, settings):
     """Send email through django-ses to moto's SES; return a function listing what it got."""
     ses = boto3.client("ses", endpoint_url=moto_url, region_name="us-east-1")
     ses.verify_email_identity(EmailAddress=settings.DEFAULT_FROM_EMAIL)
-    settings.EMAIL_BACKEND = "django_ses.SESBackend"
+    settings.EMAIL_BACKEND = "shop.email.TimedSESBackend"
     settings.AWS_SES_REGION_NAME = "us-east-1"
     settings.AWS_SES_REGION_ENDPOINT_URL = moto_url
     from moto.ses.models import ses_backends

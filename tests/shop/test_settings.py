@@ -1,10 +1,13 @@
 """Settings are read at start-up, so each case starts a fresh interpreter with its environment."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
-from tests.shop.settings_process import PRODUCTION, run_settings
+from tests.shop.settings_process import PRODUCTION, ROOT, run_code, run_settings
 
 
 def test_local_defaults_need_nothing():
@@ -21,8 +24,8 @@ def test_bucket_variables_switch_files_to_s3_with_private_reports():
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
     assert loaded["storages"] == {
-        "default": "storages.backends.s3.S3Storage",
-        "reports": "storages.backends.s3.S3Storage",
+        "default": "shop.storages.TimedS3Storage",
+        "reports": "shop.storages.TimedS3Storage",
         "staticfiles": "shop.storages.S3ManifestStaticStorage",
     }
     assert loaded["reports_private"] is True
@@ -34,6 +37,63 @@ def test_database_url_switches_to_postgresql_with_health_checks():
     loaded = json.loads(result.stdout)
     assert loaded["engine"] == "django.db.backends.postgresql"
     assert loaded["conn_health"] is True
+
+
+DATABASE_OPTIONS = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(s.DATABASES['default']['OPTIONS']))"
+)
+
+
+@pytest.mark.parametrize(
+    "process, statement, lock", [("web", "10s", "3s"), ("task", "300s", "30s")]
+)
+def test_postgresql_connections_start_with_timeouts_of_their_process(process, statement, lock):
+    result = run_code(
+        DATABASE_OPTIONS, DATABASE_URL="postgres://u@db.example.com/shop", SHOP_DB_PROCESS=process
+    )
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)
+    assert options["connect_timeout"] == 3
+    assert options["options"] == (
+        f"-c statement_timeout={statement} -c lock_timeout={lock}"
+        " -c idle_in_transaction_session_timeout=60s"
+    )
+
+
+def test_an_unknown_process_kind_is_refused_at_start():
+    result = run_code(DATABASE_OPTIONS, SHOP_DB_PROCESS="batch")
+    assert result.returncode != 0
+    assert "SHOP_DB_PROCESS must be one of" in result.stderr
+
+
+def test_sqlite_waits_its_turn_to_write_instead_of_failing():
+    result = run_code(DATABASE_OPTIONS)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+
+def test_manage_py_runs_commands_as_tasks_and_the_development_server_as_web():
+    environment = {k: v for k, v in os.environ.items() if k != "SHOP_DB_PROCESS"}
+    code = (
+        "import os, sys; sys.argv = ['manage.py'] + sys.argv[1:]; "
+        "import django.core.management as m, manage; m.execute_from_command_line = "
+        "lambda argv: print(os.environ.get('SHOP_DB_PROCESS', 'unset')); manage.main()"
+    )
+    for command, expected in (("migrate", "task"), ("runserver", "unset")):
+        result = subprocess.run(
+            [sys.executable, "-c", code, command],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.stdout.strip() == expected, result.stderr
 
 
 @pytest.mark.parametrize("missing", sorted(set(PRODUCTION) - {"SHOP_ENV"}))
