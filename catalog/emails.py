@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from catalog.models import Product
 from catalog.selectors import low_stock_threshold, product_list_low_stock
+from shop.models import OutboundEmail
+from shop.outbox import Rendered, Suppressed, emails_queue
 
 MANAGERS_GROUP = "Catalog managers"
 
@@ -34,15 +35,23 @@ def _products(ids: list[int] | None) -> list[Product]:
     )
 
 
-def low_stock_email_send(*, product_ids: list[int] | None = None) -> int:
-    """Email the Catalog managers about low stock: the named products, or (digest) all of them.
-
-    Returns how many messages were sent (none when nobody is to be told or nothing is low).
-    """
-    products = _products(product_ids)
+def low_stock_alert_queue(product_ids: list[int] | None = None) -> int:
+    """Write the low-stock email to each Catalog manager: about these products (they just
+    ran low), or (None) the digest of all that are low. Returns how many were written."""
     recipients = catalog_managers()
-    if not products or not recipients:
+    if not recipients or (product_ids is None and not _products(None)):
         return 0
+    kind = "catalog.low_stock" if product_ids is not None else "catalog.low_stock_digest"
+    params = {"product_ids": product_ids} if product_ids is not None else {}
+    return len(emails_queue(kind=kind, to=recipients, params=params))
+
+
+def low_stock_render(message: OutboundEmail) -> Rendered:
+    """The outbox's renderer of catalog.* emails (what is low when it is sent)."""
+    product_ids = message.params.get("product_ids")
+    products = _products(product_ids)
+    if not products:
+        raise Suppressed("none of its products exists any more")
     base = settings.SHOP_BASE_URL.rstrip("/")
     context = {
         "products": [
@@ -60,15 +69,8 @@ def low_stock_email_send(*, product_ids: list[int] | None = None) -> int:
         )
     else:
         subject = f"{settings.SHOP_NAME}: {count} products are running out"
-    connection = get_connection()
-    messages = []
-    for email in recipients:
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("emails/low_stock.txt", context),
-            to=[email],
-            connection=connection,
-        )
-        message.attach_alternative(render_to_string("emails/low_stock.html", context), "text/html")
-        messages.append(message)
-    return connection.send_messages(messages) or 0
+    return Rendered(
+        subject=subject,
+        text=render_to_string("emails/low_stock.txt", context),
+        html=render_to_string("emails/low_stock.html", context),
+    )

@@ -2,7 +2,9 @@
 
 import logging
 
-from catalog.emails import low_stock_email_send
+from django.db import transaction
+
+from catalog.emails import low_stock_alert_queue
 from shop.background import scheduled
 
 logger = logging.getLogger(__name__)
@@ -11,6 +13,7 @@ logger = logging.getLogger(__name__)
 @scheduled
 def low_stock_digest(event=None, context=None) -> int:
     """Email the Catalog managers every active product at or below its low-stock threshold."""
-    sent = low_stock_email_send()
-    logger.info("Low-stock digest: %s message(s)", sent)
-    return sent
+    with transaction.atomic():
+        queued = low_stock_alert_queue()
+    logger.info("Low-stock digest: %s message(s)", queued)
+    return queued

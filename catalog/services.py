@@ -12,11 +12,11 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from catalog.emails import low_stock_alert_queue
 from catalog.errors import StockBelowZero
 from catalog.models import Category, Product, StockAdjustment, StockKind
 from catalog.selectors import low_stock_threshold
 from catalog.thumbnails import image_clean, thumbnail_render
-from shop.background import task_after_commit
 from shop.models import User
 
 
@@ -209,7 +209,7 @@ def products_stock_changed(*, product_ids: Iterable[int], rose: bool | None = No
         if Product.objects.filter(pk=pk, low_stock_alerted=False).update(low_stock_alerted=True)
     ]
     if claimed:
-        task_after_commit("catalog.tasks.low_stock_alert_task", claimed)
+        low_stock_alert_queue(claimed)
     return claimed
 
 

@@ -6,7 +6,6 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -16,6 +15,8 @@ from orders.holds import order_hold_end
 from orders.models import EmailRecipientHour, Order
 from orders.shipping import tracking_url
 from orders.tokens import follow_token
+from shop.models import OutboundEmail
+from shop.outbox import Rendered, Suppressed, email_queue
 
 logger = logging.getLogger(__name__)
 
@@ -90,25 +91,32 @@ def _context(order: Order) -> dict:
     }
 
 
-def order_email_send(*, order_id: int, kind: str) -> None:
-    """Render and send one order email; raises if the mail backend fails.
-
-    An email of a capped kind past SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR is logged, not sent.
-    """
-    order = Order.objects.prefetch_related("lines").get(pk=order_id)
-    if kind in CAPPED_KINDS and not _within_hourly_cap(order.email):
-        logger.warning(
-            "Suppressed the %s email of order %s: its address had %s order emails this hour",
-            kind,
-            order.reference,
-            settings.SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR,
-        )
-        return
-    context = _context(order)
-    message = EmailMultiAlternatives(
-        subject=SUBJECTS[kind].format(reference=order.reference),
-        body=render_to_string(f"emails/order_{kind}.txt", context),
-        to=[order.email],
+def order_email_queue(order: Order, kind: str) -> None:
+    """Write the `kind` email of the order to its customer (the outbox sends it after the
+    commit). Call it inside the transaction of the change it tells of."""
+    email_queue(
+        kind=f"order.{kind}",
+        to=order.email,
+        params={"order_id": order.pk},
+        reference=order.reference,
     )
-    message.attach_alternative(render_to_string(f"emails/order_{kind}.html", context), "text/html")
-    message.send()
+
+
+def order_email_render(message: OutboundEmail) -> Rendered:
+    """The outbox's renderer of order.* emails.
+
+    An email of a capped kind past SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR is held back; it is
+    counted once, at its first try.
+    """
+    kind = message.kind.removeprefix("order.")
+    order = Order.objects.prefetch_related("lines").get(pk=message.params["order_id"])
+    if kind in CAPPED_KINDS and message.attempts <= 1 and not _within_hourly_cap(order.email):
+        raise Suppressed(
+            f"its address had {settings.SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR} order emails this hour"
+        )
+    context = _context(order)
+    return Rendered(
+        subject=SUBJECTS[kind].format(reference=order.reference),
+        text=render_to_string(f"emails/order_{kind}.txt", context),
+        html=render_to_string(f"emails/order_{kind}.html", context),
+    )

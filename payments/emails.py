@@ -1,11 +1,12 @@
 """Emails to customers about their payments (HTML and plain text)."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from orders.emails import follow_url
 from payments.models import Payment
+from shop.models import OutboundEmail
+from shop.outbox import Rendered, email_queue
 
 # kind: (subject, what happened, in one paragraph)
 NOTICES = {
@@ -34,9 +35,20 @@ NOTICES = {
 }
 
 
-def payment_email_send(*, payment_id: int, kind: str) -> None:
-    """Render and send one payment email; raises if the mail backend fails."""
-    payment = Payment.objects.select_related("order").get(pk=payment_id)
+def payment_email_queue(payment: Payment, kind: str) -> None:
+    """Write the `kind` notice of a payment to its order's customer (sent after the commit)."""
+    email_queue(
+        kind=f"payment.{kind}",
+        to=payment.order.email,
+        params={"payment_id": payment.pk},
+        reference=payment.order.reference,
+    )
+
+
+def payment_email_render(message: OutboundEmail) -> Rendered:
+    """The outbox's renderer of payment.* emails."""
+    kind = message.kind.removeprefix("payment.")
+    payment = Payment.objects.select_related("order").get(pk=message.params["payment_id"])
     order = payment.order
     subject, notice = NOTICES[kind]
     context = {
@@ -47,10 +59,8 @@ def payment_email_send(*, payment_id: int, kind: str) -> None:
         "shop_name": settings.SHOP_NAME,
         "follow_url": follow_url(order),
     }
-    message = EmailMultiAlternatives(
+    return Rendered(
         subject=subject.format(reference=order.reference),
-        body=render_to_string("emails/payment_notice.txt", context),
-        to=[order.email],
+        text=render_to_string("emails/payment_notice.txt", context),
+        html=render_to_string("emails/payment_notice.html", context),
     )
-    message.attach_alternative(render_to_string("emails/payment_notice.html", context), "text/html")
-    message.send()

@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from reports.errors import BadLink
 from reports.models import Report, ReportFile
+from shop.models import OutboundEmail
+from shop.outbox import Rendered, Suppressed, emails_queue
 
 logger = logging.getLogger(__name__)
 
@@ -101,28 +102,36 @@ def report_recipients(report: Report) -> list[str]:
     return emails_unique([*staff, *report.extra_recipients])
 
 
-def report_deliver(*, report: Report) -> int:
-    """Email each recipient their own links to the report's files; return how many were sent."""
-    files = list(report.files.all())
+def report_emails_queue(*, report: Report) -> int:
+    """Write the links email to each recipient (inside the transaction that marks the report
+    done: sent after it commits). Returns how many were written."""
     recipients = report_recipients(report)
-    if not files or not recipients:
+    if not report.kinds or not recipients:
         return 0
-    messages = []
-    for email in recipients:
-        context = {
-            "report": report,
-            "links": [(file, link_make(file=file, email=email)) for file in files],
-            "valid_days": settings.SHOP_REPORT_LINK_DAYS,
-            "shop_name": settings.SHOP_NAME,
-        }
-        message = EmailMultiAlternatives(
-            subject=f"{settings.SHOP_NAME} report: {report.date_from} to {report.date_to}",
-            body=render_to_string("emails/report_ready.txt", context),
-            to=[email],
+    return len(
+        emails_queue(
+            kind="report.ready",
+            to=recipients,
+            params={"report_id": str(report.pk)},
+            reference=str(report.pk),
         )
-        message.attach_alternative(
-            render_to_string("emails/report_ready.html", context), "text/html"
-        )
-        messages.append(message)
-    # One connection for all: SES is called once per message, not reconnected.
-    return get_connection().send_messages(messages) or 0
+    )
+
+
+def report_email_render(message: OutboundEmail) -> Rendered:
+    """The outbox's renderer of report emails: the recipient's own signed links."""
+    report = Report.objects.filter(pk=message.params["report_id"]).first()
+    files = list(report.files.all()) if report else []
+    if report is None or not files:
+        raise Suppressed("the report has no files any more")
+    context = {
+        "report": report,
+        "links": [(file, link_make(file=file, email=message.to)) for file in files],
+        "valid_days": settings.SHOP_REPORT_LINK_DAYS,
+        "shop_name": settings.SHOP_NAME,
+    }
+    return Rendered(
+        subject=f"{settings.SHOP_NAME} report: {report.date_from} to {report.date_to}",
+        text=render_to_string("emails/report_ready.txt", context),
+        html=render_to_string("emails/report_ready.html", context),
+    )

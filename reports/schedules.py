@@ -2,7 +2,7 @@
 
 import logging
 
-from reports.services import report_request_daily, reports_purge
+from reports.services import report_request_daily, reports_purge, reports_rerun_stuck
 from shop.background import scheduled
 
 logger = logging.getLogger(__name__)
@@ -22,3 +22,10 @@ def purge_reports(event=None, context=None) -> int:
     purged = reports_purge()
     logger.info("Purged %s report(s)", purged)
     return purged
+
+
+@scheduled
+def rerun_stuck_reports(event=None, context=None) -> dict[str, int]:
+    """Queue again the reports whose run died; give up on them after a few runs."""
+    queued, given_up = reports_rerun_stuck()
+    return {"queued": queued, "given_up": given_up}

@@ -1,5 +1,6 @@
 """Writes on reports: requesting, re-running, purging (generation is reports.generation)."""
 
+import logging
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -16,6 +17,8 @@ from reports.models import Report, ReportKind, ReportStatus
 from reports.storage import reports_storage
 from shop.background import task_after_commit
 from shop.models import User
+
+logger = logging.getLogger(__name__)
 
 MAX_EXTRA_RECIPIENTS = 20
 
@@ -113,6 +116,38 @@ def report_links_revoke(*, report: Report, by: User | None = None) -> Report:
         if by is not None:
             _logged(locked, by, CHANGE, "Revoked the emailed links.")
     return locked
+
+
+def reports_rerun_stuck() -> tuple[int, int]:
+    """Queue again the reports whose run died (running past SHOP_REPORT_TIMEOUT_MINUTES);
+    after SHOP_REPORT_MAX_ATTEMPTS runs, mark them failed with the reason instead.
+
+    Returns (queued again, given up). Each report is taken with a conditional UPDATE on the
+    run it saw, so two sweeps, or a sweep and a run finishing at that moment, never both act.
+    """
+    now = timezone.now()
+    limit = timedelta(minutes=settings.SHOP_REPORT_TIMEOUT_MINUTES)
+    stuck = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - limit)
+    queued = given_up = 0
+    for pk, started_at, attempts in stuck.values_list("pk", "started_at", "attempts"):
+        same_run = Report.objects.filter(pk=pk, status=ReportStatus.RUNNING, started_at=started_at)
+        if attempts >= settings.SHOP_REPORT_MAX_ATTEMPTS:
+            given_up += same_run.update(
+                status=ReportStatus.FAILED,
+                finished_at=now,
+                error=(
+                    f"Did not finish within {settings.SHOP_REPORT_TIMEOUT_MINUTES} minutes, "
+                    f"{attempts} time(s): given up. Run it again from the admin."
+                ),
+            )
+            continue
+        with transaction.atomic():
+            if same_run.update(status=ReportStatus.QUEUED):
+                queued += 1
+                task_after_commit("reports.tasks.report_generate_task", str(pk))
+    if queued or given_up:
+        logger.warning("Stuck reports: %s queued again, %s given up", queued, given_up)
+    return queued, given_up
 
 
 def report_request_daily() -> Report:

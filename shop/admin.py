@@ -1,8 +1,11 @@
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.utils.text import Truncator
 
-from shop.models import User
+from shop.admin_widgets import status_pill
+from shop.models import EmailState, OutboundEmail, User
+from shop.outbox import emails_send_again
 
 admin.site.site_header = "Shop administration"
 admin.site.site_title = "Shop admin"
@@ -27,3 +30,80 @@ class ShopUserAdmin(UserAdmin):
     @admin.display(description="name", ordering="last_name")
     def full_name(self, user: User) -> str:
         return user.get_full_name()
+
+
+EMAIL_COLOURS = {
+    EmailState.PENDING: "#b7791f",
+    EmailState.SENDING: "#2b6cb0",
+    EmailState.SENT: "#2f855a",
+    EmailState.FAILED: "#c53030",
+    EmailState.SUPPRESSED: "#718096",
+}
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """The outbox: every email the shop sends, whether it went, and why not."""
+
+    list_display = (
+        "created_at",
+        "kind",
+        "to",
+        "reference",
+        "state_badge",
+        "attempts",
+        "sent_at",
+        "error_short",
+    )
+    list_filter = ("state", "kind", "created_at")
+    search_fields = ("to", "reference", "subject")
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+    list_per_page = 50
+    fields = (
+        "kind",
+        "to",
+        "reference",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "sent_at",
+        "provider_message_id",
+        "error",
+        "subject",
+        "body_text",
+        "resent_from",
+        "params",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="state", ordering="state")
+    def state_badge(self, message: OutboundEmail) -> str:
+        return status_pill(EMAIL_COLOURS[message.state], message.get_state_display())
+
+    @admin.display(description="error")
+    def error_short(self, message: OutboundEmail) -> str:
+        return Truncator(message.error).chars(80)
+
+    @admin.action(description="Send the selected emails again", permissions=["change"])
+    def send_again(self, request, queryset):
+        queued = emails_send_again(messages=list(queryset))
+        for message in queued:
+            self.log_change(request, message, "Sent again.")
+        self.message_user(
+            request,
+            f"{len(queued)} email(s) queued to be sent again"
+            + (
+                f"; {queryset.count() - len(queued)} being sent right now were left alone."
+                if queryset.count() > len(queued)
+                else "."
+            ),
+            messages.SUCCESS,
+        )

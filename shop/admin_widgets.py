@@ -8,7 +8,7 @@ def status_pill(colour: str, label: str) -> str:
     """A coloured, upper-case status label for list columns."""
     return format_html(
         '<span style="background:{};color:#fff;padding:2px 8px;border-radius:10px;'
-        'font-size:11px;font-weight:bold;text-transform:uppercase">{}</span>',
+        'font-size:11px;font-weight:bold;text-transform:uppercase;white-space:nowrap">{}</span>',
         colour,
         label,
     )

@@ -3,6 +3,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from shop.errors import InactiveUser
 
@@ -84,3 +85,63 @@ class Customer(User):
 
     class Meta:
         proxy = True
+
+
+class EmailState(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Gave up"
+    SUPPRESSED = "suppressed", "Not sent (held back)"
+
+
+class OutboundEmail(models.Model):
+    """One email to one address: written with the change that causes it, sent after.
+
+    The outbox (shop.outbox): a row is written in the same transaction as the order, payment
+    or report it tells of, so an email is never lost to a rollback nor sent for a change
+    that did not happen. It is sent once that transaction commits; what could not be sent
+    is tried again by the sweep, with growing waits, up to SHOP_EMAIL_MAX_ATTEMPTS.
+    """
+
+    kind = models.CharField(
+        max_length=64, db_index=True, help_text="What it tells, e.g. order.paid."
+    )
+    to = models.EmailField("to", max_length=254)
+    params = models.JSONField(default=dict, blank=True, help_text="What its renderer needs.")
+    reference = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="The order, report or product it is about.",
+    )
+    state = models.CharField(
+        max_length=10, choices=EmailState.choices, default=EmailState.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(
+        blank=True, help_text="Why the last try failed or why it was held back."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    provider_message_id = models.CharField(
+        "message id",
+        max_length=255,
+        blank=True,
+        help_text="The mail provider's id (SES's MessageId).",
+    )
+    subject = models.CharField(max_length=255, blank=True)
+    body_text = models.TextField("text", blank=True)
+    resent_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends"
+    )
+
+    class Meta:
+        verbose_name = "outbound email"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to}"

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from catalog.models import StockKind
 from catalog.services import stock_movements_record
+from orders.emails import order_email_queue
 from orders.errors import AddressNotFound, EmptyCart
 from orders.holds import holds_check
 from orders.models import (
@@ -29,7 +30,6 @@ from orders.services.idempotency import fingerprint, key_stored, replay, request
 from orders.services.stock import sold_changes, stock_take
 from orders.services.types import Address, Customer, OrderItem, PlacedOrder
 from orders.tokens import token_derive, token_hash, token_new
-from shop.background import task_after_commit
 from shop.db import conflict_retried
 from shop.models import User
 
@@ -326,5 +326,5 @@ def _order_create(
         )
     if from_cart:
         CartItem.objects.filter(cart__user=user, product_id__in=lines).delete()
-    task_after_commit("orders.tasks.order_email_task", order.pk, "confirmation")
+    order_email_queue(order, "confirmation")
     return PlacedOrder(order=order, access_token=token)

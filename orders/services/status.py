@@ -5,6 +5,7 @@ from django.db.models import F
 
 from catalog.models import Product, StockKind
 from catalog.services import products_stock_changed, stock_movements_record
+from orders.emails import order_email_queue
 from orders.errors import InvalidStatusTransition, ShippingFactsMissing
 from orders.locks import order_lock
 from orders.models import (
@@ -16,7 +17,6 @@ from orders.models import (
 )
 from orders.services.stock import sold_changes, stock_take
 from orders.shipping import CARRIERS
-from shop.background import task_after_commit
 from shop.db import conflict_retried
 from shop.models import User
 
@@ -90,7 +90,7 @@ def order_set_status(
         source=source,
     )
     if status in (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.CANCELLED):
-        task_after_commit("orders.tasks.order_email_task", locked.pk, status)
+        order_email_queue(locked, status)
     return locked
 
 
@@ -143,7 +143,7 @@ def order_shipping_correct(
         + ("; the shipped email sent again" if resend_email else ""),
     )
     if resend_email:
-        task_after_commit("orders.tasks.order_email_task", locked.pk, OrderStatus.SHIPPED)
+        order_email_queue(locked, OrderStatus.SHIPPED)
     return locked
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 
 from orders.models import Order
 from payments.models import Payment, PaymentStatus
+from shop.retry import backoff
 
 # Payments whose intent may still be paid at the provider, so a cancel closes them there.
 OPEN = (PaymentStatus.REQUIRES_PAYMENT, PaymentStatus.FAILED)
@@ -26,5 +27,4 @@ def payment_window_end(order: Order) -> datetime:
 
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait before trying the provider again after `attempts` tries."""
-    minutes = min(2 ** max(attempts - 1, 0), settings.SHOP_PROVIDER_RETRY_MAX_MINUTES)
-    return timedelta(minutes=minutes)
+    return backoff(attempts, max_minutes=settings.SHOP_PROVIDER_RETRY_MAX_MINUTES)

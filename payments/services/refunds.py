@@ -18,15 +18,16 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from orders.emails import order_email_queue
 from orders.locks import order_lock
 from orders.models import Order
 from orders.selectors import REVENUE_STATUSES
 from orders.services import order_history_note
+from payments.emails import payment_email_queue
 from payments.errors import ProviderError, ProviderUnavailable, RefundRefused
 from payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from payments.providers import provider
 from payments.services.common import payments_lock, retry_delay
-from shop.background import task_after_commit
 from shop.db import conflict_retried, outside_transaction
 from shop.models import User
 from shop.money import to_minor_units
@@ -149,9 +150,9 @@ def _given_back(order: Order, payment: Payment, refund: Refund, *, provider_id: 
             by=refund.refunded_by,
             note=f"Refunded {refund.amount} {payment.currency}: {refund.reason}",
         )
-        task_after_commit("orders.tasks.order_email_task", order.pk, ORDER_REFUNDED)
+        order_email_queue(order, ORDER_REFUNDED)
     elif refund.notify:
-        task_after_commit("payments.tasks.payment_email_task", payment.pk, refund.notify)
+        payment_email_queue(payment, refund.notify)
 
 
 def _refused(order: Order, payment: Payment, refund: Refund, error: str) -> None:

@@ -15,11 +15,11 @@ from orders.errors import InsufficientStock, ProductUnavailable
 from orders.locks import order_lock
 from orders.models import ChangeSource, Order, OrderStatus
 from orders.services import order_reinstate_paid, order_set_status
+from payments.emails import payment_email_queue
 from payments.models import Payment, PaymentStatus, Refund, WebhookEvent
 from payments.providers import Event, provider
 from payments.services.common import OPEN, SETTLED
 from payments.services.refunds import refund_reserve, refunds_send
-from shop.background import task_after_commit
 from shop.db import conflict_retried
 from shop.money import to_minor_units
 
@@ -109,7 +109,7 @@ def _on_succeeded(event: Event, name: str) -> Handled:
                 "late_refunded",
                 "late payment refunded: the stock is gone",
             )
-        task_after_commit("payments.tasks.payment_email_task", payment.pk, "late_accepted")
+        payment_email_queue(payment, "late_accepted")
         return Handled("late payment accepted: the order is paid again")
     # Paid twice (two intents of one order both went through): give the second one back.
     return _give_back(

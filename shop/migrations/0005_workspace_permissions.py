@@ -4,8 +4,9 @@ Order managers see customers and, on each order, its payments and refunds; nothi
 can be changed in the admin by anyone (they are records).
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from shop.migrations._grants import grants_apply, grants_revoke
 
 GRANTS = {
     "Order managers": [
@@ -20,37 +21,11 @@ GRANTS = {
 
 
 def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, grants in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, model, actions in grants:
-            for action in actions:
-                group.permissions.add(
-                    Permission.objects.get(
-                        content_type__app_label=app_label, codename=f"{action}_{model}"
-                    )
-                )
+    grants_apply(apps, GRANTS)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, grants in GRANTS.items():
-        group = Group.objects.filter(name=name).first()
-        if group is None:
-            continue
-        for app_label, model, actions in grants:
-            group.permissions.remove(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    codename__in=[f"{action}_{model}" for action in actions],
-                )
-            )
+    grants_revoke(apps, GRANTS)
 
 
 class Migration(migrations.Migration):

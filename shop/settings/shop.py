@@ -61,6 +61,9 @@ SHOP_REPORT_LINK_DAYS = env.float("SHOP_REPORT_LINK_DAYS", default=7.0)
 SHOP_REPORT_ORDER_ROWS = env.int("SHOP_REPORT_ORDER_ROWS", default=1000)
 SHOP_REPORT_MAX_DAYS = env.int("SHOP_REPORT_MAX_DAYS", default=366)
 SHOP_REPORT_TIMEOUT_MINUTES = env.int("SHOP_REPORT_TIMEOUT_MINUTES", default=15)
+# A report still running after the timeout died with its Lambda: the sweep
+# (reports.schedules.rerun_stuck_reports) queues it again, up to this many runs in all.
+SHOP_REPORT_MAX_ATTEMPTS = env.int("SHOP_REPORT_MAX_ATTEMPTS", default=3)
 SHOP_REPORT_RETENTION_DAYS = env.int("SHOP_REPORT_RETENTION_DAYS", default=90)
 # Domains extra report recipients may be at (comma-separated). Unset: the shop's own, the
 # domain of DEFAULT_FROM_EMAIL. Set but empty: any address at all - customer data then goes

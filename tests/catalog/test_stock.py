@@ -147,7 +147,9 @@ def test_a_product_threshold_overrides_the_default(
     assert len(mailoutbox) == 1
 
 
-def test_the_daily_digest_lists_low_and_sold_out_products(manager, mailoutbox, settings):
+def test_the_daily_digest_lists_low_and_sold_out_products(
+    manager, mailoutbox, settings, django_capture_on_commit_callbacks
+):
     from django.core.management import call_command
 
     settings.SHOP_LOW_STOCK_THRESHOLD = 5
@@ -156,7 +158,8 @@ def test_the_daily_digest_lists_low_and_sold_out_products(manager, mailoutbox, s
     ProductFactory(name="Plenty", stock=50)
     ProductFactory(name="Hidden", stock=0, is_active=False)
 
-    call_command("low_stock_digest")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("low_stock_digest")
 
     [digest] = mailoutbox
     assert digest.to == ["stock@example.com"]

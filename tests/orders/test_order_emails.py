@@ -106,14 +106,17 @@ def test_the_cancelled_email_says_what_happened_to_the_money(
         order_set_status(order=order, status=OrderStatus.CANCELLED)
     assert "No payment was taken" in mailoutbox[-1].body
     Order.objects.filter(pk=order.pk).update(refunded_total=Decimal("19.00"))
-    from orders.emails import order_email_send
+    from orders.emails import order_email_queue
 
-    order_email_send(order_id=order.pk, kind="cancelled")
+    with django_capture_on_commit_callbacks(execute=True):
+        order_email_queue(order, "cancelled")
     assert "We have refunded 19.00 EUR" in mailoutbox[-1].body
 
 
-def test_payment_notices_link_to_the_order_too(placed, settings, mailoutbox):
-    from payments.emails import payment_email_send
+def test_payment_notices_link_to_the_order_too(
+    placed, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    from payments.emails import payment_email_queue
     from payments.models import Payment
 
     body, _ = placed
@@ -121,5 +124,6 @@ def test_payment_notices_link_to_the_order_too(placed, settings, mailoutbox):
     payment = Payment.objects.create(
         order=order, provider="local", provider_id="pi_x", amount=order.total, currency="EUR"
     )
-    payment_email_send(payment_id=payment.pk, kind="late_refunded")
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_email_queue(payment, "late_refunded")
     assert f"https://shop.example.com/orders/{order.reference}?token=" in mailoutbox[-1].body

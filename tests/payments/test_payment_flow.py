@@ -188,8 +188,9 @@ def test_a_webhook_delivery_costs_a_fixed_number_of_queries(
     reference, token = placed
     intent_id = _pay(api_client, reference, token).json()["payment_intent"]
     payload = intent_event(stripe_api.succeed(intent_id))
-    # Event recorded once, payment and order locked, order paid with its history: no more.
-    with django_assert_max_num_queries(14):
+    # Event recorded once, payment and order locked, order paid with its history and its
+    # email written to the outbox: no more.
+    with django_assert_max_num_queries(15):
         assert deliver(api_client, payload, WEBHOOK_SECRET).json()["outcome"] == "order paid"
     # A redelivery only tries to record the event again (savepoints included).
     with django_assert_max_num_queries(6):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from catalog.models import Product
 from orders.models import Order, OrderStatus
 from payments.services import orders_expire
+from shop.models import OutboundEmail
 from tests.factories import OrderFactory, ProductFactory
 from tests.orders.bodies import order_body
 
@@ -284,7 +285,7 @@ def test_one_address_gets_at_most_the_hourly_cap_of_order_emails(
     assert settings.SHOP_MAX_EMAILS_PER_RECIPIENT_HOUR == 5
     settings.SHOP_MAX_UNPAID_UNITS_PER_CLIENT = 1000
     product = ProductFactory(stock=100)
-    with caplog.at_level(logging.WARNING, logger="orders.emails"):
+    with caplog.at_level(logging.WARNING, logger="shop.outbox"):
         answers = [
             _guest(
                 api_client,
@@ -296,7 +297,10 @@ def test_one_address_gets_at_most_the_hourly_cap_of_order_emails(
         ]
     assert [a.status_code for a in answers] == [201] * 8  # the orders are placed
     assert len(mailoutbox) == 5
-    assert sum("Suppressed the confirmation email" in r.getMessage() for r in caplog.records) == 3
+    assert sum("Held back email" in r.getMessage() for r in caplog.records) == 3
+    held = OutboundEmail.objects.filter(state="suppressed")
+    assert held.count() == 3
+    assert all("order emails this hour" in email.error for email in held)
 
 
 def test_expiry_emails_count_against_the_same_cap(
