@@ -82,3 +82,9 @@ SHOP_STOREFRONT_DIST = Path(
     env.str("SHOP_STOREFRONT_DIST", default=str(BASE_DIR / "storefront" / "dist"))
 )
 SHOP_LOCALE = env.str("SHOP_LOCALE", default="en-GB")
+
+# The dead-letter queue of failed asynchronous invocations on Lambda (infra/shop.yaml's
+# FailedTasksQueue), read by `manage.py replay_failed_tasks`.
+SHOP_FAILED_TASKS_QUEUE_URL = env.str("SHOP_FAILED_TASKS_QUEUE_URL", default="")
+# Another SQS address (tests: moto's server on loopback); empty: AWS's own.
+AWS_SQS_ENDPOINT_URL = env.str("AWS_SQS_ENDPOINT_URL", default="") or None

@@ -258,3 +258,29 @@ def test_stack_values_read_both_secrets_from_secrets_manager(moto_url):
 
     parsed = environ.Env.db_url_config(values["DATABASE_URL"])
     assert parsed["PASSWORD"] == "p@ss/w:rd" and parsed["HOST"] == "proxy.example.internal"
+
+
+def test_failed_asynchronous_invocations_go_to_an_encrypted_private_queue_with_an_alarm():
+    resources = _template()["Resources"]
+    queue = resources["FailedTasksQueue"]
+    assert queue["Type"] == "AWS::SQS::Queue"
+    assert queue["Properties"]["SqsManagedSseEnabled"] is True
+    assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+    policy = resources["FailedTasksQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert {s["Sid"]: s["Effect"] for s in policy} == {"TlsOnly": "Deny", "OnlyThisAccount": "Deny"}
+    # Only the function's role may use it, and only on this queue.
+    role = resources["LambdaRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    grants = [s for s in role if any(a.startswith("sqs:") for a in s["Action"])]
+    assert [g["Resource"] for g in grants] == [{"Fn::GetAtt": ["FailedTasksQueue", "Arn"]}]
+    alarm = resources["FailedTasksAlarm"]["Properties"]
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["FailedTasksQueue", "QueueName"]}
+    assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    assert resources["AlarmTopic"]["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
+    # Zappa puts the queue on the function; the replay command finds it by its URL.
+    assert ZAPPA["dev"]["dead_letter_arn"] == "${DEAD_LETTER_ARN}"
+    outputs = _template()["Outputs"]
+    assert outputs["DeadLetterArn"]["Value"] == {"Fn::GetAtt": ["FailedTasksQueue", "Arn"]}
+    env = ZAPPA["dev"]["aws_environment_variables"]
+    assert env["SHOP_FAILED_TASKS_QUEUE_URL"] == "${SHOP_FAILED_TASKS_QUEUE_URL}"
