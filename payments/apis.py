@@ -73,7 +73,9 @@ class OrderPaymentApi(APIView):
                 e404="No such order, or not yours.",
                 e409="The order is not awaiting payment, or its time to pay is over.",
                 e429="Too many payments started by this client; see Retry-After.",
-                e502="The payment provider did not answer; try again.",
+                e502="The payment provider refused the request (payment_provider_error).",
+                e503="The payment provider did not answer in time "
+                "(payment_provider_unavailable); see Retry-After.",
             ),
         },
         description="Create the order's payment (a Stripe PaymentIntent) or return the one "
@@ -112,7 +114,9 @@ class OrderCancelApi(APIView):
                 e409="Shipped or already cancelled (invalid_status_transition), or a payment "
                 "has just arrived (payment_arrived: ask again in a moment).",
                 e429="Too many requests from this client; try again later.",
-                e502="The payment provider did not answer; try again.",
+                e502="The payment provider refused the request (payment_provider_error).",
+                e503="The payment provider did not answer in time "
+                "(payment_provider_unavailable); see Retry-After.",
             ),
         },
         description="Cancel an order before it ships. Its stock comes back; what was paid is "

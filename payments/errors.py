@@ -19,7 +19,13 @@ class ProviderUnavailable(ProviderError):
     """The provider did not answer, or answered that it could not now (a timeout, a 5xx, a
     rate limit): the same request may go through later. Any other ProviderError is a refusal."""
 
+    code = "payment_provider_unavailable"
+    status_code = 503
     default_message = "The payment provider did not answer; try again."
+
+    def __init__(self, message: str | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.headers["Retry-After"] = "5"
 
 
 class OrderNotPayable(Conflict):

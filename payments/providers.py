@@ -135,8 +135,10 @@ class StripeProvider(_StripeWebhooks):
         self._transient = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
 
     def _failed(self, what: str, exc: Exception) -> ProviderError:
-        kind = ProviderUnavailable if isinstance(exc, self._transient) else ProviderError
-        return kind(f"{what}: {getattr(exc, 'user_message', None) or exc}")
+        detail = getattr(exc, "user_message", None) or exc
+        if isinstance(exc, self._transient):
+            return ProviderUnavailable(f"Stripe did not answer ({what}); try again: {detail}")
+        return ProviderError(f"Stripe refused ({what}): {detail}")
 
     def intent_create(
         self, *, amount_minor: int, currency: str, reference: str, idempotency_key: str
@@ -153,7 +155,7 @@ class StripeProvider(_StripeWebhooks):
                 options={"idempotency_key": idempotency_key},
             )
         except self._stripe.StripeError as exc:
-            raise self._failed("Stripe refused the payment", exc) from exc
+            raise self._failed("starting the payment", exc) from exc
         return Intent(id=intent.id, client_secret=intent.client_secret or "", status=intent.status)
 
     def intent_cancel(self, *, intent_id: str) -> str:
@@ -165,7 +167,7 @@ class StripeProvider(_StripeWebhooks):
                 # Already succeeded or cancelled: say what it is now.
                 return self.client.v1.payment_intents.retrieve(intent_id).status
         except self._stripe.StripeError as exc:
-            raise self._failed(f"Stripe could not cancel {intent_id}", exc) from exc
+            raise self._failed(f"cancelling {intent_id}", exc) from exc
 
     def refund_create(self, *, intent_id: str, amount_minor: int, idempotency_key: str) -> str:
         try:
@@ -174,7 +176,7 @@ class StripeProvider(_StripeWebhooks):
                 options={"idempotency_key": idempotency_key},
             )
         except self._stripe.StripeError as exc:
-            raise self._failed(f"Stripe could not refund {intent_id}", exc) from exc
+            raise self._failed(f"refunding {intent_id}", exc) from exc
         return refund.id
 
 

@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from reports.views import report_download
 from shop.api.errors import api_not_found
 from shop.apis import MeApi
-from shop.views import healthz
+from shop.views import healthz, readyz
 
 
 def openapi_schema(request, *args, **kwargs):
@@ -37,6 +37,7 @@ urlpatterns = [
     path("api/schema/", openapi_schema, name="schema"),
     path("api/docs/", openapi_docs, name="api-docs"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("reports/download/<str:token>/", report_download, name="report-download"),
     # Unknown API paths answer with the envelope even when DEBUG shows HTML 404 pages.
     re_path(r"^api/", api_not_found),

@@ -88,3 +88,7 @@ SHOP_LOCALE = env.str("SHOP_LOCALE", default="en-GB")
 SHOP_FAILED_TASKS_QUEUE_URL = env.str("SHOP_FAILED_TASKS_QUEUE_URL", default="")
 # Another SQS address (tests: moto's server on loopback); empty: AWS's own.
 AWS_SQS_ENDPOINT_URL = env.str("AWS_SQS_ENDPOINT_URL", default="") or None
+
+# /readyz fails when the oldest email still unsent has waited longer than this (SES down,
+# the sweep not running).
+SHOP_READY_OUTBOX_MAX_AGE_MINUTES = env.int("SHOP_READY_OUTBOX_MAX_AGE_MINUTES", default=30)

@@ -80,6 +80,8 @@ export function customerMessage(error: unknown): string {
     case "invalid_status_transition":
     case "payment_provider_error":
       return error.message;
+    case "payment_provider_unavailable":
+      return "The payment service is not answering right now. Please try again in a moment.";
     default:
       return error.message || "Something went wrong. Please try again.";
   }

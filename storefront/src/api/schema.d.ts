@@ -1841,7 +1841,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description The payment provider did not answer; try again. */
+            /** @description The payment provider refused the request (payment_provider_error). */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1850,7 +1850,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description The database does not answer; try again after Retry-After seconds. */
+            /** @description The payment provider did not answer in time (payment_provider_unavailable); see Retry-After. */
             503: {
                 headers: {
                     /** @description Seconds. */
@@ -1943,7 +1943,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description The payment provider did not answer; try again. */
+            /** @description The payment provider refused the request (payment_provider_error). */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -1952,7 +1952,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description The database does not answer; try again after Retry-After seconds. */
+            /** @description The payment provider did not answer in time (payment_provider_unavailable); see Retry-After. */
             503: {
                 headers: {
                     /** @description Seconds. */
