@@ -32,7 +32,7 @@ class ShopUserAdmin(UserAdmin):
         return user.get_full_name()
 
 
-EMAIL_COLOURS = {
+EMAIL_COLOURS: dict[str, str] = {
     EmailState.PENDING: "#b7791f",
     EmailState.SENDING: "#2b6cb0",
     EmailState.SENT: "#2f855a",

@@ -48,8 +48,11 @@ def closed_port() -> int:
 
 
 @contextlib.contextmanager
-def shop_process(env: dict[str, str], *, workers: int = 1, threads: int = 1) -> Iterator[str]:
-    """The shop under gunicorn (by default one worker, as on Lambda: one request at a time)."""
+def shop_process(
+    env: dict[str, str], *, workers: int = 1, threads: int = 1, runserver: bool = False
+) -> Iterator[str]:
+    """The shop under gunicorn (by default one worker, as on Lambda: one request at a time),
+    or under Django's development server as `make run` starts it."""
     port = closed_port()
     environment = {
         **os.environ,
@@ -58,7 +61,9 @@ def shop_process(env: dict[str, str], *, workers: int = 1, threads: int = 1) -> 
         **env,
     }
     process = subprocess.Popen(
-        [
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+        if runserver
+        else [
             *(sys.executable, "-m", "gunicorn", "shop.wsgi", "-b", f"127.0.0.1:{port}"),
             *("--workers", str(workers), "--threads", str(threads), "--timeout", "120"),
         ],

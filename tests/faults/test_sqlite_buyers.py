@@ -8,13 +8,15 @@ import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from tests.faults.servers import ROOT, shop_process
 from tests.orders.bodies import order_body
 
 
-def test_twenty_guest_orders_at_once_on_sqlite(tmp_path):
+@pytest.mark.parametrize("server", ["make run's development server", "gunicorn"])
+def test_twenty_guest_orders_at_once_on_sqlite(tmp_path, server):
     env = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
         "MEDIA_ROOT": str(tmp_path / "media"),
@@ -30,7 +32,8 @@ def test_twenty_guest_orders_at_once_on_sqlite(tmp_path):
             check=True,
             capture_output=True,
         )
-    with shop_process(env, workers=2, threads=4) as base:
+    runserver = server != "gunicorn"
+    with shop_process(env, workers=2, threads=4, runserver=runserver) as base:
         products = requests.get(
             f"{base}/api/v1/products/?page_size=100&in_stock=true", timeout=30
         ).json()["results"]
