@@ -61,7 +61,7 @@ def work_of(body: str) -> Work:
         raise NotReplayable("the message is not an invocation's event")
     if "task_path" in event:
         function = _own(event["task_path"])
-        args, kwargs = event.get("args") or [], event.get("kwargs") or {}
+        args, kwargs = event.get("args", []), event.get("kwargs", {})
         if not isinstance(args, list) or not isinstance(kwargs, dict):
             raise NotReplayable("the task's arguments are malformed")
         return Work(event["task_path"], lambda: function(*args, **kwargs))
