@@ -39,3 +39,8 @@ class ClientAddressMiddleware:
             if address:
                 request.META["REMOTE_ADDR"] = address
         return self.get_response(request)
+
+
+def request_address(request: HttpRequest) -> str | None:
+    """The client's address as ClientAddressMiddleware resolved it (django-axes asks this)."""
+    return request.META.get("REMOTE_ADDR")

@@ -3,7 +3,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate as django_authenticate
 from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
@@ -60,7 +60,11 @@ def test_seed_demo_is_idempotent(capsys):
     assert Payment.objects.count() == payments and "every paid order has its payment" in second
 
 
-def test_ensure_local_admin_prints_a_working_login(capsys):
+def test_ensure_local_admin_prints_a_working_login(capsys, rf):
+    def authenticate(**credentials):
+        # As the admin's login form does: with the request (django-axes counts per client).
+        return django_authenticate(rf.post("/admin/login/"), **credentials)
+
     call_command("ensure_local_admin")
     username, password = re.search(r"Admin login: (\S+) / (\S+)", capsys.readouterr().out).groups()
     user = authenticate(username=username, password=password)

@@ -34,6 +34,7 @@ def test_production_stage_is_quiet_uses_snapstart_and_keeps_secrets_out():
         "catalog.schedules.low_stock_digest",
         "shop.schedules.send_outbox",
         "reports.schedules.rerun_stuck_reports",
+        "shop.schedules.purge_signin_audit",
     }
     secrets = production["aws_environment_variables"]
     names = ("SECRET_KEY", "DATABASE_URL", "COGNITO_USER_POOL", "STRIPE_SECRET_KEY")

@@ -1,0 +1,32 @@
+"""Employees' sign-in to the admin: lockout after failed passwords (django-axes)."""
+
+from datetime import timedelta
+
+from shop.settings.base import INSTALLED_APPS, MIDDLEWARE
+from shop.settings.environment import env
+
+INSTALLED_APPS.append("axes")
+# Last: it turns a locked-out sign-in into the lockout page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# After this many failed sign-ins a username is locked out, and so is the client address
+# (each counted on its own: many usernames from one address, or one username from many).
+AXES_FAILURE_LIMIT = env.int("SHOP_SIGNIN_FAILURE_LIMIT", default=10)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The lockout ends by itself after this; a superuser lifts it sooner (admin or axes_reset).
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SHOP_SIGNIN_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+# REMOTE_ADDR as shop.clientip set it (SHOP_TRUSTED_PROXY_HOPS), never a raw X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "shop.clientip.request_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Records in the database (Lambda keeps nothing between requests): attempts, successful
+# sign-ins and failed ones, for the sign-in audit in the admin.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The audit is kept this long, then purged by shop.schedules.purge_signin_audit.
+SHOP_SIGNIN_AUDIT_DAYS = env.int("SHOP_SIGNIN_AUDIT_DAYS", default=90)
