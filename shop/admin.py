@@ -6,6 +6,7 @@ from django.utils.text import Truncator
 from shop.admin_widgets import status_pill
 from shop.models import EmailState, OutboundEmail, User
 from shop.outbox import emails_send_again
+from shop.second_factor import devices_reset
 
 admin.site.site_header = "Shop administration"
 admin.site.site_title = "Shop admin"
@@ -24,8 +25,25 @@ class ShopUserAdmin(UserAdmin):
     list_display = ("username", "full_name", "email", "is_staff", "is_active")
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
 
+    actions = ["reset_second_factor"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).filter(cognito_sub__isnull=True)
+
+    def has_reset_second_factor_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    @admin.action(
+        description="Reset the second factor (a lost phone): they enrol again at next sign-in",
+        permissions=["reset_second_factor"],
+    )
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            devices_reset(user=user)
+            self.log_change(request, user, "Reset the second factor.")
+        self.message_user(
+            request, f"Second factor reset for {queryset.count()} employee(s).", messages.SUCCESS
+        )
 
     @admin.display(description="name", ordering="last_name")
     def full_name(self, user: User) -> str:

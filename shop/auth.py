@@ -1,5 +1,6 @@
 """The API's customer authentication, as named in REST_FRAMEWORK settings."""
 
+from django.conf import settings
 from rest_framework import authentication, exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
@@ -29,8 +30,25 @@ class CsrfFailed(exceptions.PermissionDenied):
     default_code = "csrf_failed"
 
 
+class SecondFactorRequired(exceptions.PermissionDenied):
+    default_code = "second_factor_required"
+    default_detail = "Sign in to the admin with your second factor first."
+
+
 class SessionAuthentication(authentication.SessionAuthentication):
-    """Employees signed in to the admin; a missing CSRF token is `csrf_failed`, not a vague 403."""
+    """Employees signed in to the admin; a missing CSRF token is `csrf_failed`, not a vague 403.
+
+    With SHOP_ADMIN_REQUIRE_2FA, a session signed in without its second factor is refused
+    (403 `second_factor_required`), as the admin refuses it.
+    """
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is not None and settings.SHOP_ADMIN_REQUIRE_2FA:
+            user = found[0]
+            if user.is_staff and not getattr(request._request.user, "is_verified", lambda: False)():
+                raise SecondFactorRequired()
+        return found
 
     def enforce_csrf(self, request: Request) -> None:
         try:

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from reports.views import report_download
+from shop import second_factor
 from shop.api.errors import api_not_found
 from shop.apis import MeApi
 from shop.views import healthz, readyz
@@ -32,6 +33,9 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    # Before the admin's own: the pages a staff member reaches before their second factor.
+    path("admin/second-factor/enrol/", second_factor.enrol, name="second-factor-enrol"),
+    path("admin/second-factor/verify/", second_factor.verify, name="second-factor-verify"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", openapi_schema, name="schema"),

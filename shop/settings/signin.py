@@ -1,11 +1,24 @@
-"""Employees' sign-in to the admin: lockout after failed passwords (django-axes)."""
+"""Employees' sign-in to the admin: lockout after failed passwords (django-axes) and a second
+factor (django-otp, shop.second_factor)."""
 
 from datetime import timedelta
 
 from shop.settings.base import INSTALLED_APPS, MIDDLEWARE
-from shop.settings.environment import env
+from shop.settings.environment import PRODUCTION, env
 
-INSTALLED_APPS.append("axes")
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+# After authentication: request.user.is_verified() (django-otp), then the rule that staff
+# need it (shop.second_factor).
+_after = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_after:_after] = [
+    "django_otp.middleware.OTPMiddleware",
+    "shop.second_factor.SecondFactorMiddleware",
+]
 # Last: it turns a locked-out sign-in into the lockout page.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = [
@@ -30,3 +43,8 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The audit is kept this long, then purged by shop.schedules.purge_signin_audit.
 SHOP_SIGNIN_AUDIT_DAYS = env.int("SHOP_SIGNIN_AUDIT_DAYS", default=90)
+
+# Staff need a second factor (an authenticator app, or a recovery code) for the admin and the
+# staff API: always in production, off by default in local runs (ensure_local_admin says so).
+SHOP_ADMIN_REQUIRE_2FA = True if PRODUCTION else env.bool("SHOP_ADMIN_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = env.str("SHOP_NAME", default="The Shop")

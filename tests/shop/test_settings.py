@@ -124,3 +124,12 @@ def test_production_refuses_zappa_placeholders_left_unfilled():
     )
     assert result.returncode != 0
     assert "ALLOWED_HOSTS, SECRET_KEY still hold zappa_settings.json placeholders" in result.stderr
+
+
+def test_production_always_asks_staff_for_a_second_factor():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SHOP_ADMIN_REQUIRE_2FA)"
+    )
+    assert run_code(code, **PRODUCTION, SHOP_ADMIN_REQUIRE_2FA="false").stdout.strip() == "True"
+    assert run_code(code).stdout.strip() == "False"

@@ -26,3 +26,12 @@ class Command(BaseCommand):
         # So that the demo's reports reach the local admin (console email).
         Group.objects.get(name="Report recipients").user_set.add(user)
         self.stdout.write(f"Admin login: {username} / {password}")
+        if settings.SHOP_ADMIN_REQUIRE_2FA:
+            self.stdout.write(
+                "Second factor: required; the admin shows a QR code for your authenticator app."
+            )
+        else:
+            self.stdout.write(
+                "Second factor: off in this local run (production always asks for one); "
+                "SHOP_ADMIN_REQUIRE_2FA=true to try it."
+            )
