@@ -11,5 +11,9 @@ class ShopConfig(AppConfig):
 
         converters.register()  # before any URLconf is loaded
 
+        from shop.outbox import email_renderer_register
+
+        email_renderer_register("signin", "shop.password_reset.password_reset_render")
+
         # Only on Lambda's Python runtime, which is where snapshot_restore_py exists.
         snapstart.register()

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from reports.views import report_download
-from shop import second_factor
+from shop import password_reset, second_factor
 from shop.api.errors import api_not_found
 from shop.apis import MeApi
 from shop.views import healthz, readyz
@@ -36,6 +37,27 @@ urlpatterns = [
     # Before the admin's own: the pages a staff member reaches before their second factor.
     path("admin/second-factor/enrol/", second_factor.enrol, name="second-factor-enrol"),
     path("admin/second-factor/verify/", second_factor.verify, name="second-factor-verify"),
+    # Employees' password reset (the admin's login page links to it).
+    path(
+        "admin/password_reset/",
+        password_reset.StaffPasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        password_reset.StaffPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", openapi_schema, name="schema"),

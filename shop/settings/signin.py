@@ -48,3 +48,11 @@ SHOP_SIGNIN_AUDIT_DAYS = env.int("SHOP_SIGNIN_AUDIT_DAYS", default=90)
 # staff API: always in production, off by default in local runs (ensure_local_admin says so).
 SHOP_ADMIN_REQUIRE_2FA = True if PRODUCTION else env.bool("SHOP_ADMIN_REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = env.str("SHOP_NAME", default="The Shop")
+
+# Password reset by email (shop.password_reset): requests per client address and per email
+# address an hour; the link works this long.
+SHOP_PASSWORD_RESETS_PER_HOUR = env.int("SHOP_PASSWORD_RESETS_PER_HOUR", default=3)
+PASSWORD_RESET_TIMEOUT = env.int("SHOP_PASSWORD_RESET_HOURS", default=2) * 3600
+# An admin session ends after this long without a request (each request renews it).
+SESSION_COOKIE_AGE = env.int("SHOP_ADMIN_IDLE_MINUTES", default=60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
