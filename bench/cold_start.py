@@ -214,12 +214,45 @@ def measure(archive: Path, runs: int, app: bool, database: str) -> dict:
     }
 
 
+def _against_baseline(ours: Path, baseline: Path, runs: int) -> None:
+    results = {
+        "baseline": measure(baseline, runs, True, "bench_cold_base"),
+        "this build": measure(ours, runs, True, "bench_cold_app"),
+    }
+    base = results["baseline"]
+    rows = [
+        [
+            name,
+            f"{r['zipped'] / 2**20:.2f}",
+            f"{(r['zipped'] - base['zipped']) / 2**20:+.2f}",
+            f"{r['unzipped'] / 2**20:.2f}",
+            f"{r['median']:.0f}",
+            f"{r['median'] - base['median']:+.0f}",
+            " ".join(f"{t:.0f}" for t in r["runs"]),
+        ]
+        for name, r in results.items()
+    ]
+    print_table(
+        f"Cold start against a baseline build ({runs} runs)",
+        ["artifact", "zipped MiB", "change", "unzipped MiB", "median ms", "change", "runs ms"],
+        rows,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--stage", default="dev")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="Another build of this project (say, before a dependency was added): compare the "
+        "two instead of the three artifacts.",
+    )
     args = parser.parse_args()
     ours = ROOT / "build" / f"shop-{args.stage}.zip"
+    if args.baseline:
+        return _against_baseline(ours, args.baseline, args.runs)
     default = ROOT / "build" / f"shop-{args.stage}-zappa-default.zip"
     if not ours.exists() or not default.exists():
         raise SystemExit("Run `make package` first.")
