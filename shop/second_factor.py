@@ -171,5 +171,5 @@ class SecondFactorMiddleware:
     def _unverified_staff(request: HttpRequest) -> bool:
         user = getattr(request, "user", None)
         return bool(
-            user is not None and user.is_authenticated and user.is_staff and not user.is_verified()  # type: ignore[union-attr]
+            user is not None and user.is_authenticated and user.is_staff and not user.is_verified()
         )
