@@ -7,8 +7,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Sum
-from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -29,6 +30,9 @@ from shop.errors import DomainError
 from shop.models import Customer
 from shop.text import MESSAGE as TEXT_RULE
 from shop.text import is_visible_text
+
+# One print run: a day's packing at most (the ids travel in the URL).
+PACKING_SLIPS_MAX = 200
 
 STATUS_COLOURS: dict[str, str] = {
     OrderStatus.PLACED: "#b26b00",
@@ -103,6 +107,8 @@ class OrderAdmin(admin.ModelAdmin):
     actions = (
         *(_status_action(status) for status in STATUS_ACTION_LABELS),
         "export_csv",
+        "export_lines_csv",
+        "print_packing_slips",
     )
     fieldsets = (
         (
@@ -352,6 +358,69 @@ class OrderAdmin(admin.ModelAdmin):
         # Every field is read-only; status changes go through order_set_status only.
         pass
 
+    def get_urls(self):
+        slips = self.admin_site.admin_view(self.packing_slips_view)
+        lines = self.admin_site.admin_view(self.lines_csv_view)
+        return [
+            path("packing-slips/", slips, name="orders_order_packing_slips"),
+            path("lines.csv", lines, name="orders_order_lines_csv"),
+            *super().get_urls(),
+        ]
+
+    def packing_slips_view(self, request):
+        """Printable packing slips (A4, one order a page) for ?ids=1,2,3."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        ids = _ids_asked(request)
+        if isinstance(ids, HttpResponse):
+            return ids
+        orders = list(
+            Order.objects.filter(pk__in=ids).prefetch_related("lines").order_by("created_at", "pk")
+        )
+        if not orders:
+            raise Http404("No such orders.")
+        return render(
+            request,
+            "admin/orders/packing_slips.html",
+            {
+                "orders": [
+                    (order, sum(line.quantity for line in order.lines.all())) for order in orders
+                ],
+                "shop_name": settings.SHOP_NAME,
+                "printed_at": timezone.localtime(),
+            },
+        )
+
+    @admin.action(description="Print packing slips for the selected orders", permissions=["view"])
+    def print_packing_slips(self, request, queryset):
+        ids = list(queryset.order_by("created_at", "pk").values_list("pk", flat=True))
+        if len(ids) > PACKING_SLIPS_MAX:
+            self.message_user(
+                request,
+                f"Select at most {PACKING_SLIPS_MAX} orders to print at once.",
+                messages.ERROR,
+            )
+            return None
+        url = reverse("admin:orders_order_packing_slips")
+        return HttpResponseRedirect(f"{url}?ids={','.join(map(str, ids))}")
+
+    @admin.action(
+        description="Export the selected orders' lines with shipping addresses (CSV)",
+        permissions=["view"],
+    )
+    def export_lines_csv(self, request, queryset):
+        """One row per order line, with the full shipping address: what packing needs."""
+        return _lines_csv(queryset)
+
+    def lines_csv_view(self, request):
+        """The lines export for ?ids=1,2,3 (the order page links to its own)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        ids = _ids_asked(request)
+        if isinstance(ids, HttpResponse):
+            return ids
+        return _lines_csv(Order.objects.filter(pk__in=ids))
+
     @admin.action(description="Export selected orders to CSV", permissions=["view"])
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -480,3 +549,77 @@ class CustomerAdmin(admin.ModelAdmin):
     @admin.display(description="last order", ordering="last_order_at")
     def last_order(self, customer: Customer):
         return customer.last_order_at or "-"  # type: ignore[attr-defined]  # annotated
+
+
+def _lines_csv(queryset) -> HttpResponse:
+    """One row per order line of `queryset`, with the full shipping address."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="order-lines-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "reference",
+            "placed_at",
+            "status",
+            "customer",
+            "email",
+            "phone",
+            "address_line1",
+            "address_line2",
+            "postal_code",
+            "city",
+            "country",
+            "sku",
+            "product",
+            "quantity",
+            "unit_price",
+            "line_total",
+            "currency",
+        ]
+    )
+    lines = (
+        OrderLine.objects.filter(order__in=queryset)
+        .select_related("order")
+        .order_by("order__created_at", "order__pk", "pk")
+    )
+    for line in lines.iterator(chunk_size=2000):
+        order = line.order
+        writer.writerow(
+            [
+                order.reference,
+                order.created_at.isoformat(),
+                order.status,
+                *(
+                    _csv_safe(value)
+                    for value in (
+                        order.customer_name,
+                        order.email,
+                        order.phone,
+                        order.shipping_line1,
+                        order.shipping_line2,
+                        order.shipping_postal_code,
+                        order.shipping_city,
+                    )
+                ),
+                order.shipping_country,
+                _csv_safe(line.sku),
+                _csv_safe(line.name),
+                line.quantity,
+                line.unit_price,
+                line.line_total,
+                order.currency,
+            ]
+        )
+    return response
+
+
+def _ids_asked(request) -> list[int] | HttpResponse:
+    """The order ids of ?ids=1,2,3 (at most PACKING_SLIPS_MAX), or the 400 that says why not."""
+    try:
+        ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip()]
+    except ValueError:
+        return HttpResponseBadRequest("ids: order ids separated by commas.")
+    if not ids or len(ids) > PACKING_SLIPS_MAX:
+        return HttpResponseBadRequest(f"ids: 1 to {PACKING_SLIPS_MAX} order ids.")
+    return ids
