@@ -6,28 +6,58 @@ who may see the list it comes from.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, F, Min, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Product
 from catalog.selectors import low_stock_threshold, product_list_low_stock
 from orders.admin import OrderAdmin
-from orders.models import Order, OrderStatus
-from orders.selectors import order_list_cancelled_unpaid, revenue_count, revenue_sum
+from orders.models import Order, OrderLine, OrderStatus
+from orders.selectors import (
+    REVENUE_STATUSES,
+    order_list_cancelled_unpaid,
+    revenue_count,
+    revenue_sum,
+)
 from reports.models import Report
 from shop.models import User
 
 TO_SHIP_LISTED = 8
 LOW_STOCK_LISTED = 8
 REPORTS_LISTED = 5
+CHART_DAYS = 30
+BEST_SELLERS_DAYS = 7
+BEST_SELLERS_LISTED = 5
+# The revenue chart's drawing box (SVG user units; it scales to the card's width).
+CHART_WIDTH, CHART_HEIGHT = 600, 140
+
+
+@dataclass(frozen=True)
+class Bar:
+    day: date
+    revenue: Decimal
+    x: float
+    y: float
+    width: float
+    height: float
+    link: str
+
+
+@dataclass(frozen=True)
+class BestSeller:
+    product_id: int
+    name: str
+    units: int
+    revenue: Decimal
+    link: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +96,12 @@ class Dashboard:
     sold_out_count: int = 0
     low_link: str = ""
     sold_out_link: str = ""
+    bars: list[Bar] = field(default_factory=list)
+    chart_top: Decimal = Decimal("0.00")
+    chart_total: Decimal = Decimal("0.00")
+    chart_width: int = CHART_WIDTH
+    chart_height: int = CHART_HEIGHT
+    best_sellers: list[BestSeller] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)
     reports_link: str = ""
     currency: str = ""
@@ -125,6 +161,63 @@ def _order_figures() -> list[Figure]:
     ]
 
 
+def _revenue_bars() -> tuple[list[Bar], Decimal, Decimal]:
+    """Revenue per day of the last CHART_DAYS days (one query), drawn as bars."""
+    today = timezone.localdate()
+    first = today - timedelta(days=CHART_DAYS - 1)
+    per_day = dict(
+        Order.objects.filter(created_at__gte=_midnight(first), status__in=REVENUE_STATUSES)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(revenue=revenue_sum())
+        .values_list("day", "revenue")
+    )
+    days = [first + timedelta(days=n) for n in range(CHART_DAYS)]
+    top = max([per_day.get(day, Decimal("0.00")) for day in days] + [Decimal("0.00")])
+    slot = CHART_WIDTH / CHART_DAYS
+    bars = []
+    for n, day in enumerate(days):
+        revenue = per_day.get(day, Decimal("0.00"))
+        height = float(revenue / top) * (CHART_HEIGHT - 2) if top else 0.0
+        bars.append(
+            Bar(
+                day=day,
+                revenue=revenue,
+                x=round(n * slot + 1, 2),
+                y=round(CHART_HEIGHT - height, 2),
+                width=round(slot - 2, 2),
+                height=round(height, 2),
+                link=_link(
+                    "admin:orders_order_changelist",
+                    created_at__gte=str(day),
+                    created_at__lt=str(day + timedelta(days=1)),
+                ),
+            )
+        )
+    return bars, top, sum((bar.revenue for bar in bars), Decimal("0.00"))
+
+
+def _best_sellers() -> list[BestSeller]:
+    """The products most sold (units) in revenue orders of the last BEST_SELLERS_DAYS days."""
+    since = _midnight(timezone.localdate() - timedelta(days=BEST_SELLERS_DAYS - 1))
+    rows = (
+        OrderLine.objects.filter(order__created_at__gte=since, order__status__in=REVENUE_STATUSES)
+        .values("product_id", "product__name")
+        .annotate(units=Sum("quantity"), revenue=Sum("line_total"))
+        .order_by("-units", "product__name")[:BEST_SELLERS_LISTED]
+    )
+    return [
+        BestSeller(
+            product_id=row["product_id"],
+            name=row["product__name"],
+            units=row["units"],
+            revenue=row["revenue"],
+            link=reverse("admin:catalog_product_change", args=[row["product_id"]]),
+        )
+        for row in rows
+    ]
+
+
 def dashboard_for(*, user: User) -> Dashboard:
     """The panels this employee may see, filled."""
     board = Dashboard(currency=settings.SHOP_CURRENCY)
@@ -132,6 +225,8 @@ def dashboard_for(*, user: User) -> Dashboard:
     if user.has_perm("orders.view_order"):
         board.shows_orders = True
         board.figures = _order_figures()
+        board.bars, board.chart_top, board.chart_total = _revenue_bars()
+        board.best_sellers = _best_sellers()
         paid = Order.objects.filter(status=OrderStatus.PAID)
         board.to_ship = list(
             paid.order_by("created_at", "id").only(

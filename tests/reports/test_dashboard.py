@@ -1,5 +1,6 @@
 """The admin's front page: the day's figures, what to ship, what runs out, latest reports."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -116,3 +117,36 @@ def test_the_low_stock_filter_follows_each_products_threshold(admin_client, shop
     response = admin_client.get("/admin/catalog/product/", {"stock_level": "low"})
     names = sorted(p.name for p in response.context["cl"].result_list)
     assert names == ["Cup", "Kettle"]
+
+
+def test_the_revenue_chart_draws_each_of_the_last_30_days_from_revenue_only(admin_client, shop_day):
+    page = _board(admin_client)
+    chart = page.split('aria-labelledby="shop-chart-title"', 1)[1].split("</section>", 1)[0]
+    today = timezone.localdate()
+    assert chart.count("<rect") == 30
+    # Today: the paid 10.00 and the delivered 30.00 less its 5.00 refund; never the unpaid
+    # or the cancelled order.
+    assert f"<title>{today:%Y-%m-%d}: 35.00 EUR</title>" in chart
+    assert f"<title>{today - timedelta(days=1):%Y-%m-%d}: 40.00 EUR</title>" in chart
+    assert f"<title>{today - timedelta(days=9):%Y-%m-%d}: 50.00 EUR</title>" in chart
+    assert f"<title>{today - timedelta(days=2):%Y-%m-%d}: 0.00 EUR</title>" in chart
+    assert "125.00 EUR" in chart  # the 30 days' total
+    # The highest day's bar is the tallest, and each bar opens that day's orders.
+    heights = [float(h) for h in re.findall(r'height="([\d.]+)"', chart)[1:]]
+    assert max(heights) == heights[-10] and heights[-3] == 0
+    link = f"created_at__gte={today}&amp;created_at__lt={today + timedelta(days=1)}"
+    assert link in chart
+    assert "<script" not in page.split('id="shop-dashboard"', 1)[1]
+
+
+def test_best_sellers_of_the_week_count_units_of_revenue_orders(admin_client, shop_day):
+    today = timezone.localdate()
+    teapot = ProductFactory(name="Big teapot", stock=50)
+    OrderFactory(lines=[(teapot, 7)], status=OrderStatus.PAID, placed_at=shop_time(today, 7))
+    OrderFactory(lines=[(teapot, 20)], status=OrderStatus.PLACED, placed_at=shop_time(today, 7))
+    page = _board(admin_client)
+    sellers = page.split("<h2>Best sellers, last 7 days</h2>", 1)[1].split("</section>", 1)[0]
+    names = re.findall(r'<a href="[^"]+">([^<]+)</a></td><td class="n">(\d+) sold', sellers)
+    # Mug: 1 + 3 today and 4 yesterday (the paid order of nine days ago is out of the week).
+    assert names == [("Mug", "8"), ("Big teapot", "7")]
+    assert f"/admin/catalog/product/{teapot.pk}/change/" in sellers
