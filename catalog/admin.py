@@ -207,6 +207,12 @@ class ProductAdmin(admin.ModelAdmin):
             return "No image yet."
         return _image_tag(product.thumbnail.url, settings.SHOP_THUMBNAIL_SIZE)
 
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # A refused adjustment says so alone: not beside Django's "changed successfully".
+        if level == messages.SUCCESS and getattr(request, "_shop_stock_refused", False):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
     def save_model(self, request, obj, form, change):
         """Save through the catalog services: the edited fields only, stock by adjustment."""
         if not change:
@@ -233,6 +239,7 @@ class ProductAdmin(admin.ModelAdmin):
                 )
             except DomainError as error:
                 self.message_user(request, f"Stock not adjusted: {error.message}", messages.ERROR)
+                request._shop_stock_refused = True
             else:
                 self.message_user(
                     request, f"Stock adjusted by {delta:+d}: now {obj.stock}.", messages.SUCCESS

@@ -535,7 +535,8 @@ class CustomerAdmin(admin.ModelAdmin):
 
     @admin.display(description="name", ordering="last_name")
     def display_name(self, customer: Customer) -> str:
-        return customer.get_full_name() or "-"
+        # The list's link: a customer without a name opens by their email, never by a "-".
+        return customer.get_full_name() or customer.email or customer.username
 
     @admin.display(description="orders", ordering="orders_count")
     def orders_count(self, customer: Customer) -> int:

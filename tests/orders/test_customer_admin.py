@@ -81,3 +81,14 @@ def test_order_managers_see_customers_and_payments_but_change_neither(client):
     assert client.get("/admin/shop/user/").status_code == 403  # staff accounts: not theirs
     assert not manager.has_perm("shop.change_customer")
     assert not manager.has_perm("payments.change_payment")
+
+
+def test_a_customer_without_a_name_opens_by_their_email(admin_client, customer_client):
+    client = customer_client("noname@example.com", given_name="", family_name="")
+    assert client.get("/api/v1/me/").status_code == 200
+    customer = User.objects.get(email="noname@example.com")
+    assert customer.get_full_name() == ""
+    page = admin_client.get("/admin/shop/customer/").content.decode()
+    link = f'<a href="/admin/shop/customer/{customer.pk}/change/">noname@example.com</a>'
+    assert link in page
+    assert '/change/">-</a>' not in page
