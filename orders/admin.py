@@ -423,10 +423,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected orders to CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
-        writer = csv.writer(response)
+        response, writer = _csv_download("orders")
         writer.writerow(
             [
                 "reference",
@@ -552,12 +549,17 @@ class CustomerAdmin(admin.ModelAdmin):
         return customer.last_order_at or "-"  # type: ignore[attr-defined]  # annotated
 
 
-def _lines_csv(queryset) -> HttpResponse:
-    """One row per order line of `queryset`, with the full shipping address."""
+def _csv_download(name: str) -> tuple[HttpResponse, Any]:
+    """A CSV attachment named `name`-<date-time>.csv, and a writer into it."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="order-lines-{stamp}.csv"'
-    writer = csv.writer(response)
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response, csv.writer(response)
+
+
+def _lines_csv(queryset) -> HttpResponse:
+    """One row per order line of `queryset`, with the full shipping address."""
+    response, writer = _csv_download("order-lines")
     writer.writerow(
         [
             "reference",

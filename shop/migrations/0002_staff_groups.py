@@ -4,8 +4,9 @@ Permissions are normally created after all migrations; they are created here fir
 the groups can be given them on a fresh database.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from shop.migrations._grants import grants_apply
 
 GROUPS = {
     "Catalog managers": [
@@ -24,22 +25,7 @@ GROUPS = {
 
 
 def create_groups(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, grants in GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, model, actions in grants:
-            for action in actions:
-                group.permissions.add(
-                    Permission.objects.get(
-                        content_type__app_label=app_label, codename=f"{action}_{model}"
-                    )
-                )
+    grants_apply(apps, GROUPS)
 
 
 def remove_groups(apps, schema_editor):
