@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, F, Q
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -151,6 +152,44 @@ class ProductAdmin(admin.ModelAdmin):
     form = ProductAdminForm
     readonly_fields = ("stock", "stock_history", "image_preview", "created_at", "updated_at")
     actions = ("activate", "deactivate")
+    _spreadsheets = None
+
+    # Import and export (catalog.spreadsheets) load django-import-export, tablib, openpyxl
+    # and PyYAML: ~150 ms that no cold start should pay, so they load with the first use.
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        lazy = [
+            ("import/", "import_action", "%s_%s_import"),
+            ("process_import/", "process_import", "%s_%s_process_import"),
+            ("export/", "export_action", "%s_%s_export"),
+        ]
+        return [
+            path(route, self.admin_site.admin_view(self._spreadsheet_view(view)), name=name % info)
+            for route, view, name in lazy
+        ] + super().get_urls()
+
+    def _spreadsheet_view(self, name: str):
+        def view(request, *args, **kwargs):
+            if self._spreadsheets is None:
+                from catalog.spreadsheets import SpreadsheetsMixin
+
+                spreadsheets = type("ProductSpreadsheets", (SpreadsheetsMixin, type(self)), {})
+                self._spreadsheets = spreadsheets(self.model, self.admin_site)
+            return getattr(self._spreadsheets, name)(request, *args, **kwargs)
+
+        return view
+
+    def has_spreadsheet_import_permission(self, request) -> bool:
+        """Importing adds and changes products: it takes both permissions."""
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            "has_import_permission": self.has_spreadsheet_import_permission(request),
+            "has_export_permission": self.has_view_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
 
     def get_fieldsets(self, request, obj=None):
         stock = (

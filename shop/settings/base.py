@@ -1,6 +1,15 @@
 """Django itself: apps, middleware, templates, the database, users, time zone."""
 
+from importlib.util import find_spec
+from pathlib import Path
+
 from shop.settings.environment import BASE_DIR, VAR_DIR, env
+
+# django-import-export (the catalog's spreadsheets) is not an installed app: the admin would
+# load it, with tablib, openpyxl and PyYAML, at every cold start. Its templates and static
+# files are read from where it is installed; catalog.spreadsheets loads it on first use.
+_IMPORT_EXPORT = Path(find_spec("import_export").origin or "").parent  # type: ignore[union-attr]
+STATICFILES_DIRS = [_IMPORT_EXPORT / "static"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,7 +55,7 @@ AUTH_USER_MODEL = "shop.User"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", _IMPORT_EXPORT / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -54,6 +63,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "libraries": {"import_export_tags": "import_export.templatetags.import_export_tags"},
         },
     },
 ]

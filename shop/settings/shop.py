@@ -54,6 +54,17 @@ LOCAL_BASE_URL = env.str("LOCAL_BASE_URL", default="http://127.0.0.1:8000")
 # The customers' storefront (the SPA), for the admin's "View site" link; empty hides it.
 SHOP_STOREFRONT_URL = env.str("SHOP_STOREFRONT_URL", default="")
 
+# Catalog import (admin: Products > Import). Lambda takes request bodies of 6 MB at most;
+# an XLSX file is a zip, refused when it would unpack to more than the second limit.
+SHOP_IMPORT_MAX_BYTES = env.int("SHOP_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+SHOP_IMPORT_MAX_UNPACKED_BYTES = env.int("SHOP_IMPORT_MAX_UNPACKED_BYTES", default=50 * 2**20)
+SHOP_IMPORT_MAX_ROWS = env.int("SHOP_IMPORT_MAX_ROWS", default=10_000)
+# django-import-export: a file waits for its confirmation in the private "import_export"
+# storage (S3 in production: the next request may reach another Lambda); exported cells
+# that a spreadsheet would run as formulas (=, +, -, @) are written as text.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # Reports
 # Where links in emails point: the app itself (API Gateway or custom domain in production).
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default=LOCAL_BASE_URL if not PRODUCTION else "")

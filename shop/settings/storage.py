@@ -10,6 +10,7 @@ STATIC_URL = env.str("STATIC_URL", default="/static/")
 # the root of the Lambda package, where `make package` puts it.
 STATIC_MANIFEST_DIR = env.path("STATIC_MANIFEST_DIR", default=BASE_DIR)
 REPORTS_ROOT = env.path("REPORTS_ROOT", default=VAR_DIR / "reports")
+IMPORTS_ROOT = env.path("IMPORTS_ROOT", default=VAR_DIR / "imports")
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
@@ -47,6 +48,19 @@ if AWS_STORAGE_BUCKET_NAME:
                 "file_overwrite": True,
             },
         },
+        # Catalog files between an import's preview and its confirmation: private, like
+        # reports (the bucket's lifecycle drops what is never confirmed).
+        "import_export": {
+            "BACKEND": _s3,
+            "OPTIONS": {
+                **_s3_common,
+                "bucket_name": REPORTS_BUCKET_NAME or AWS_STORAGE_BUCKET_NAME,
+                "location": "imports",
+                "querystring_auth": True,
+                "default_acl": None,
+                "file_overwrite": False,
+            },
+        },
         # Hashed names (cached for a year by CloudFront), manifest inside the package.
         "staticfiles": {
             "BACKEND": "shop.storages.S3ManifestStaticStorage",
@@ -66,6 +80,10 @@ else:
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             # No base_url: report files are never served directly, only through the app.
             "OPTIONS": {"location": REPORTS_ROOT, "base_url": None},
+        },
+        "import_export": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": IMPORTS_ROOT, "base_url": None},
         },
         # `make package` collects with ManifestStaticFilesStorage: the files and manifest
         # that go to S3.

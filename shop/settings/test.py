@@ -16,6 +16,10 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": _FILES / "reports", "base_url": None},
     },
+    "import_export": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": _FILES / "imports", "base_url": None},
+    },
 }
 # Hashing test users' passwords slowly proves nothing.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
