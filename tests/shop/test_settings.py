@@ -26,6 +26,7 @@ def test_bucket_variables_switch_files_to_s3_with_private_reports():
     assert loaded["storages"] == {
         "default": "shop.storages.TimedS3Storage",
         "reports": "shop.storages.TimedS3Storage",
+        "import_export": "shop.storages.TimedS3Storage",
         "staticfiles": "shop.storages.S3ManifestStaticStorage",
     }
     assert loaded["reports_private"] is True
