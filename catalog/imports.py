@@ -22,14 +22,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
 from catalog.errors import StockBelowZero
-from catalog.models import Category, Product, StockKind
-from catalog.services import EDITABLE, product_create, product_stock_adjust, product_update
+from catalog.models import Category, Product
+from catalog.services import EDITABLE, products_import
 
 STOCK_REASON = "import"
 # What an import may change on a product, besides its stock (never its image).
@@ -161,11 +160,12 @@ class ProductResource(resources.ModelResource):
         import_id_fields = ("sku",)
         # One query for the file's existing products, not one a row.
         instance_loader_class = CachedInstanceLoader
-        # The services validate (product_create, product_update): once, not twice.
+        # Checked by import_instance, without a query a row; written by products_import.
         clean_model_instances = False
+        use_bulk = True
+        skip_diff = True
         skip_unchanged = True
         report_skipped = False
-        skip_html_diff = True
         store_instance = True
         # Kept for the preview's lines of rows that failed.
         store_row_values = True
@@ -186,10 +186,24 @@ class ProductResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
+        # The catalog's slugs, once: each row is checked against them and the file's others.
+        self._slugs = dict(Product.objects.values_list("slug", "pk"))
+        self._lines: dict[tuple[str, str], int] = {}  # (column, value) -> first line
+        self._created: list[Product] = []
+        self._changed: list[tuple[Product, list[str]]] = []
+        self._stock: list[tuple[Product, int]] = []
 
     def import_instance(self, instance, row, **kwargs):
-        """Set the row's fields; work out its stock change; every bad cell at once."""
+        """Set the row's fields and check them, without a query; every bad cell at once.
+
+        The checks of the admin's form (product_create's full_clean) on the fields, and SKU
+        and slug unique in the catalog and in the file; the stock change worked out and
+        checked against the stock on hand.
+        """
         before = {name: getattr(instance, _attname(name)) for name in IMPORTED}
+        instance.import_shown = (
+            {} if instance.pk is None else {n: _shown(instance, n) for n in SHOWN}
+        )
         errors: dict[str, Any] = {}
         instance.import_delta = 0
         try:
@@ -205,8 +219,39 @@ class ProductResource(resources.ModelResource):
         instance.import_changed = [
             name for name in IMPORTED if getattr(instance, _attname(name)) != before[name]
         ]
+        try:
+            # The category is one of the catalog's already (CategoryWidget); the stock and
+            # the unique fields are checked below, against the whole file.
+            instance.full_clean(
+                exclude=["stock", "category", *errors],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        line = kwargs.get("row_number", 0) + 1
+        for name, problem in self._clashes(instance, line):
+            errors.setdefault(name, []).append(problem)
+        if not errors.get("stock") and instance.stock + instance.import_delta < 0:
+            errors["stock"] = [
+                f"Only {instance.stock} in stock: cannot take away {-instance.import_delta}."
+            ]
         if errors:
             raise ValidationError(errors)
+
+    def _clashes(self, product: Product, line: int) -> list[tuple[str, str]]:
+        """The row's SKU and slug, if another product has them, or another line of the file."""
+        clashes = []
+        if product.slug and self._slugs.get(product.slug, product.pk) != product.pk:
+            clashes.append(("slug", f"Another product has the slug '{product.slug}'."))
+        for name in ("sku", "slug"):
+            value = getattr(product, name)
+            if not value:
+                continue
+            first = self._lines.setdefault((name, value), line)
+            if first != line:
+                clashes.append((name, f"Line {first} has this {LABELS[name]} too."))
+        return clashes
 
     @staticmethod
     def _stock_delta(product: Product, row: dict) -> int:
@@ -229,35 +274,33 @@ class ProductResource(resources.ModelResource):
         return not instance.import_changed and not instance.import_delta
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        """A row all or nothing: its fields and its stock, or a bad row and no change."""
-        try:
-            with transaction.atomic():
-                self._save(instance, is_create)
-        except StockBelowZero as refused:
-            raise ValidationError({"stock": [refused.message]}) from None
-
-    def _save(self, product: Any, is_create: bool) -> None:  # a Product with import_* set
+        """Keep the checked row: the file's rows are written together, by after_import."""
         if is_create:
-            created = product_create(
-                **{name: getattr(product, name) for name in IMPORTED},
-                stock=0,
-                by=self.user,
-            )
-            product.pk, product.created_at, product.updated_at = (
-                created.pk,
-                created.created_at,
-                created.updated_at,
-            )
-        elif product.import_changed:
-            product_update(product=product, fields=product.import_changed)
-        if product.import_delta:
-            product_stock_adjust(
-                product=product,
-                delta=product.import_delta,
+            self._created.append(instance)
+        elif instance.import_changed:
+            self._changed.append((instance, instance.import_changed))
+        if instance.import_delta:
+            self._stock.append((instance, instance.import_delta))
+
+    def after_import(self, dataset, result, **kwargs):
+        """Write every row at once (products_import), or none when a row is bad.
+
+        The preview (a dry run) writes too, then rolls back: what it shows has been through
+        the database's own checks. The stock is checked again as it is now: units sold since
+        the preview refuse the whole import (StockBelowZero, shown as the file's error).
+        """
+        if result.has_validation_errors() or result.has_errors():
+            return
+        try:
+            products_import(
+                created=self._created,
+                changed=self._changed,
+                stock=self._stock,
                 reason=STOCK_REASON,
                 by=self.user,
-                kind=StockKind.IMPORT,
             )
+        except StockBelowZero as refused:
+            raise ValidationError(refused.message) from None
 
     def import_row(self, row, instance_loader, **kwargs):
         result = super().import_row(row, instance_loader, **kwargs)
@@ -336,13 +379,12 @@ LABELS = {
 SHOWN = tuple(LABELS)
 
 
-def _show(product: Product | None, name: str) -> str:
-    if product is None:
-        return ""
+def _shown(product: Product, name: str) -> str:
+    """A product's value as the preview shows it (its category by slug, a price as 12.50)."""
+    if name == "category":
+        return product.category.slug if product.category_id else ""
     value = getattr(product, name)
     match name:
-        case "category":
-            return value.slug if value else ""
         case "price":
             return f"{value:.2f}" if value is not None else ""
         case "is_active":
@@ -357,17 +399,18 @@ def _changes(result) -> list[tuple[str, str, str]]:
     product = result.instance
     if product is None or result.import_type not in ("new", "update"):
         return []
-    original = None if result.import_type == "new" else result.original
-    if original is None:
-        names = [name for name in SHOWN if _show(product, name) != ""]
-    else:
-        names = [name for name in SHOWN if name in product.import_changed or name == "stock"]
+    new = result.import_type == "new"
+    before = {} if new else product.import_shown
     changes = []
-    for name in names:
-        before, after = _show(original, name), _show(product, name)
-        if name == "stock" and before == after and original is not None:
+    for name in SHOWN:
+        if name == "stock":
+            after = str(product.stock + product.import_delta)
+            if new or product.import_delta:
+                changes.append((LABELS[name], before.get(name, ""), after))
             continue
-        changes.append((LABELS[name], before, after))
+        after = _shown(product, name)
+        if (new and after) or (not new and name in product.import_changed):
+            changes.append((LABELS[name], before.get(name, ""), after))
     return changes
 
 

@@ -139,3 +139,22 @@ class StockAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delta:+d} {self.product_id}: {self.reason}"
+
+
+class PendingImport(models.Model):
+    """A previewed spreadsheet waiting for its confirm: confirmed once, never twice.
+
+    The file itself waits in the import_export storage under `name`; this row is the claim
+    on it. Confirming marks it in the import's own transaction, so a second click (or a
+    second tab) finds it taken and imports nothing, and a refused import frees it again.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

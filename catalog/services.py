@@ -1,6 +1,6 @@
 """Writes on the catalog."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import PurePosixPath
 
@@ -17,7 +17,12 @@ from catalog.errors import StockBelowZero
 from catalog.models import Category, Product, StockAdjustment, StockKind
 from catalog.selectors import low_stock_threshold
 from catalog.thumbnails import image_clean, thumbnail_render
+from shop.db import update_from_values
 from shop.models import User
+
+
+def _attname(name: str) -> str:
+    return "category_id" if name == "category" else name
 
 
 def _files_delete(storage: Storage, names: Iterable[str]) -> None:
@@ -127,30 +132,141 @@ def product_stock_adjust(
     """
     if delta == 0:
         raise ValidationError({"delta": ["Adjust by at least one unit."]})
+    (adjustment,) = products_stock_adjust(
+        deltas={product.pk: delta}, reason=reason, by=by, kind=kind
+    )
+    product.stock = adjustment.stock_after
+    return adjustment
+
+
+# Products a statement of products_stock_adjust changes at most (one CASE branch each).
+STOCK_BATCH = 500
+
+
+@transaction.atomic
+def products_stock_adjust(
+    *,
+    deltas: Mapping[int, int],
+    reason: str,
+    by: User | None = None,
+    kind: str = StockKind.ADJUSTMENT,
+) -> list[StockAdjustment]:
+    """Adjust the stock of many products at once (product id -> units): all or none.
+
+    product_stock_adjust for a batch, in a few statements per STOCK_BATCH products rather
+    than a few per product: the same relative UPDATE, only where the stock stays at zero or
+    above; if any product lacks the units, nothing changes (StockBelowZero names it).
+    """
     if not reason.strip():
         raise ValidationError({"reason": ["Say why (received, written off, counted...)."]})
-    changed = Product.objects.filter(pk=product.pk, stock__gte=max(0, -delta)).update(
-        stock=F("stock") + delta, updated_at=timezone.now()
-    )
-    if not changed:
-        available = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
-        raise StockBelowZero(
-            f"Only {available} in stock: cannot take away {-delta}.",
-            details={"product_id": product.pk, "available": available, "delta": delta},
+    changes = {pk: delta for pk, delta in deltas.items() if delta}
+    ids = sorted(changes)
+    after: dict[int, int] = {}
+    now = timezone.now()
+    for start in range(0, len(ids), STOCK_BATCH):
+        batch = ids[start : start + STOCK_BATCH]
+        # Locked in primary-key order, as checkouts lock them (docs/design.md, "Locks").
+        stock = dict(
+            Product.objects.filter(pk__in=batch)
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk", "stock")
         )
-    # Our UPDATE holds the row until commit, so this is the stock our change left.
-    after = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
-    adjustment = StockAdjustment.objects.create(
-        product=product,
-        kind=kind,
-        delta=delta,
-        reason=reason.strip()[:200],
-        stock_after=after,
-        by=by,
+        for pk in batch:
+            if stock.get(pk, 0) + changes[pk] < 0:
+                available, wanted = stock.get(pk, 0), -changes[pk]
+                sku = Product.objects.filter(pk=pk).values_list("sku", flat=True).first()
+                raise StockBelowZero(
+                    f"Only {available} in stock: cannot take away {wanted}."
+                    if len(ids) == 1
+                    else f"Only {available} of {sku} in stock: cannot take away {wanted}.",
+                    details={"product_id": pk, "available": available, "delta": changes[pk]},
+                )
+        # Relative, under the database's non-negative check: the rows are ours until commit.
+        update_from_values(
+            Product,
+            ["stock"],
+            [(pk, changes[pk]) for pk in batch],
+            add=True,
+            also={"updated_at": now},
+        )
+        after.update((pk, stock[pk] + changes[pk]) for pk in batch)
+    adjustments = StockAdjustment.objects.bulk_create(
+        [
+            StockAdjustment(
+                product_id=pk,
+                kind=kind,
+                delta=delta,
+                reason=reason.strip()[:200],
+                stock_after=after[pk],
+                by=by,
+            )
+            for pk, delta in changes.items()
+        ]
     )
-    product.stock = after
-    products_stock_changed(product_ids=[product.pk], rose=delta > 0)
-    return adjustment
+    rose = all(delta > 0 for delta in changes.values())
+    fell = all(delta < 0 for delta in changes.values())
+    products_stock_changed(product_ids=ids, rose=True if rose else False if fell else None)
+    return adjustments
+
+
+# Rows products_import writes a statement at most.
+IMPORT_BATCH = 500
+
+
+@transaction.atomic
+def products_import(
+    *,
+    created: Sequence[Product],
+    changed: Sequence[tuple[Product, Sequence[str]]],
+    stock: Sequence[tuple[Product, int]],
+    reason: str,
+    by: User | None = None,
+) -> None:
+    """Write a checked batch of products (a spreadsheet's import): all of it, or nothing.
+
+    `created` are new, unsaved products, `changed` existing ones with the fields that changed
+    (of EDITABLE, never the stock), each already validated by the caller against the
+    catalog and the rest of its batch (catalog.imports does, with the file). Their stock
+    changes (`stock`: (product, units) pairs) go through products_stock_adjust, recorded with
+    `reason`: never written as a number.
+    """
+    existing = sorted({product.pk for product, _ in changed} | {p.pk for p, _ in stock if p.pk})
+    for start in range(0, len(existing), IMPORT_BATCH):
+        # Locked in primary-key order, as checkouts lock them (docs/design.md, "Locks").
+        batch = existing[start : start + IMPORT_BATCH]
+        list(Product.objects.filter(pk__in=batch).order_by("pk").select_for_update().values("pk"))
+    for product in created:
+        product.stock = 0
+    Product.objects.bulk_create(created, batch_size=IMPORT_BATCH)
+    now = timezone.now()
+    groups: dict[tuple[str, ...], list[Product]] = {}
+    for product, fields in changed:
+        chosen = tuple(name for name in EDITABLE if name in set(fields) and name != "image")
+        if chosen:
+            groups.setdefault(chosen, []).append(product)
+    for fields, products in groups.items():
+        columns = [_attname(name) for name in fields]
+        for start in range(0, len(products), IMPORT_BATCH):
+            update_from_values(
+                Product,
+                columns,
+                [
+                    (product.pk, *(getattr(product, name) for name in columns))
+                    for product in products[start : start + IMPORT_BATCH]
+                ],
+                also={"updated_at": now},
+            )
+    thresholds = [
+        product.pk
+        for fields, group in groups.items()
+        for product in group
+        if "low_stock_threshold" in fields
+    ]
+    deltas = {product.pk: delta for product, delta in stock if delta}
+    if deltas:
+        products_stock_adjust(deltas=deltas, reason=reason, by=by, kind=StockKind.IMPORT)
+    products_stock_changed(product_ids=[pk for pk in thresholds if pk not in deltas])
 
 
 def stock_movements_record(

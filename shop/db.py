@@ -9,11 +9,12 @@ instead of once in a while.
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, models
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -149,3 +150,61 @@ def task_timeouts[**P, R](func: Callable[P, R]) -> Callable[P, R]:
 
     wrapper.task_timeouts = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def update_from_values(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    add: bool = False,
+    also: Mapping[str, Any] | None = None,
+) -> int:
+    """One UPDATE of many rows, each to its own values: `rows` are (pk, *values of fields).
+
+    UPDATE ... FROM (VALUES ...), which PostgreSQL and SQLite (3.33+) both run: what
+    QuerySet.bulk_update does with a CASE a row, without its cost in Python (a few ms a row).
+    With `add`, each field is increased by its value (stock = stock + delta) rather than set.
+    `also` sets the same value on every row (updated_at). Lock the rows first, in primary-key
+    order, where the lock order asks it (docs/design.md, "Locks"). Returns the rows updated.
+    """
+    if not rows:
+        return 0
+    opts = model._meta
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    columns = [opts.pk, *(_concrete(model, name) for name in fields)]
+    # The first row says each column's type (PostgreSQL infers it from there; SQLite
+    # ignores it); the values go as each field prepares them for the database.
+    typed = ", ".join(f"CAST(%s AS {column.db_type(connection)})" for column in columns)
+    plain = ", ".join(["%s"] * len(columns))
+    values = ", ".join([f"({typed})", *[f"({plain})"] * (len(rows) - 1)])
+    params: list[Any] = []
+    assignments = []
+    for name, value in (also or {}).items():
+        field = _concrete(model, name)
+        assignments.append(f"{quote(str(field.column))} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    for n, field in enumerate(columns[1:], start=2):
+        target = quote(str(field.column))
+        source = f"{table}.{target} + v.column{n}" if add else f"v.column{n}"
+        assignments.append(f"{target} = {source}")
+    for row in rows:
+        params.extend(
+            column.get_db_prep_save(value, connection)
+            for column, value in zip(columns, row, strict=True)
+        )
+    sql = (
+        f"UPDATE {table} SET {', '.join(assignments)} FROM (VALUES {values}) AS v "
+        f"WHERE {table}.{quote(str(opts.pk.column))} = v.column1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _concrete(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.concrete:
+        raise ValueError(f"{model.__name__}.{name} is not a column.")
+    return field

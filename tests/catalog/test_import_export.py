@@ -285,3 +285,96 @@ def test_import_needs_add_and_change_permissions_and_export_view(client, mugs):
         *Permission.objects.filter(codename__in=["add_product", "change_product"])
     )
     assert client.get(IMPORT).status_code == 200
+
+
+def test_a_sku_or_slug_twice_in_the_file_is_a_bad_row_naming_the_first_line(admin_client, mugs):
+    before = written()
+    header = ["sku", "name", "slug", "category", "price"]
+    rows = [
+        ["A-1", "One", "one", "mugs", "1.00"],
+        ["A-1", "One again", "one-again", "mugs", "1.00"],
+        ["B-1", "Other", "one", "mugs", "1.00"],
+    ]
+
+    page = preview(admin_client, csv_file(rows, header))
+
+    bad = {row["line"]: row["problems"] for row in page.context["preview"]["bad"]}
+    assert bad == {
+        3: [("SKU", "Line 2 has this SKU too.")],
+        4: [("slug", "Line 2 has this slug too.")],
+    }
+    assert "confirm_form" not in page.context
+    assert written() == before
+
+
+def test_taking_away_more_than_is_on_hand_is_a_bad_row(admin_client, mugs):
+    ProductFactory(sku="MUG-1", stock=2, category=mugs)
+    header = ["sku", "stock", "stock_when_exported"]
+    page = preview(admin_client, csv_file([["MUG-1", "0", "5"]], header))
+    assert page.context["preview"]["bad"] == [
+        {"line": 2, "sku": "MUG-1", "problems": [("stock", "Only 2 in stock: cannot take away 5.")]}
+    ]
+
+
+def test_a_10000_row_file_is_previewed_and_written_in_statements_of_many_rows(
+    admin_client, admin_user, mugs, django_assert_max_num_queries
+):
+    """A few statements per batch of products, never a few a row (some 20 a row before):
+    PostgreSQL takes 500 rows a statement, SQLite as many as its 999 parameters allow (70
+    or so a product INSERT). bench/catalog_import.py has the time and memory at this size."""
+    rows = 10_000
+    ProductFactory(sku="OLD-0", stock=4, category=mugs)
+    lines = [["OLD-0", "Old, renamed", "mugs", "2.00", "9", "yes"]]
+    lines += [
+        [f"N-{n:05d}", f"Item {n}", "mugs", f"{1 + n % 50}.25", n % 7, "yes"]
+        for n in range(1, rows)
+    ]
+    content = csv_file(lines).getvalue()
+
+    def upload():
+        file = io.BytesIO(content)
+        file.name = "products.csv"
+        return file
+
+    budget = rows // 25  # at least 25 rows a statement, on either database
+    with django_assert_max_num_queries(budget):
+        page = preview(admin_client, upload())
+    assert page.context["preview"]["new"] == rows - 1
+    assert page.context["preview"]["updated"] == 1
+    assert Product.objects.count() == 1
+
+    with django_assert_max_num_queries(budget):
+        assert confirm(admin_client, page).status_code == 302
+
+    assert Product.objects.count() == rows
+    assert Product.objects.get(sku="N-09998").price == Decimal("49.25")
+    old = Product.objects.get(sku="OLD-0")
+    assert (old.name, old.stock) == ("Old, renamed", 9)
+    imported = StockAdjustment.objects.filter(kind=StockKind.IMPORT)
+    assert imported.count() == 1 + sum(1 for n in range(1, rows) if n % 7)
+    assert imported.get(product=old).delta == 5
+    assert LogEntry.objects.filter(user=admin_user).count() == rows
+
+
+def test_a_preview_is_confirmed_once_however_often_confirm_is_clicked(admin_client, mugs):
+    ProductFactory(sku="MUG-1", stock=10, category=mugs)
+    header = ["sku", "stock", "stock_when_exported"]
+    page = preview(admin_client, csv_file([["MUG-1", "15", "10"]], header))
+    assert confirm(admin_client, page).status_code == 302
+    before = written()
+
+    again = confirm(admin_client, page)
+
+    assert again.status_code == 409
+    assert "confirmed already" in again.content.decode()
+    assert Product.objects.get(sku="MUG-1").stock == 15  # the 5 added once, not twice
+    assert written() == before
+
+
+def test_only_whoever_previewed_a_file_can_confirm_it(admin_client, client, mugs):
+    page = preview(admin_client, csv_file([["NEW-1", "New", "mugs", "1.00", "1", "yes"]]))
+    other = StaffFactory(is_superuser=True)
+    client.force_login(other)
+    before = written()
+    assert confirm(client, page).status_code == 409
+    assert written() == before

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from catalog.errors import StockBelowZero
 from catalog.models import Product, StockAdjustment
-from catalog.services import product_stock_adjust
+from catalog.services import STOCK_BATCH, product_stock_adjust, products_stock_adjust
 from tests.factories import ProductFactory, StaffFactory
 from tests.orders.bodies import order_body
 
@@ -40,6 +40,30 @@ def test_an_adjustment_adds_records_and_says_who(admin_user):
         (-3, "Damaged", "admin"),
         (20, "Delivery", "admin"),
     ]
+
+
+def test_many_products_adjust_at_once_each_recorded(admin_user):
+    products = [ProductFactory(stock=10) for _ in range(3)]
+    deltas = {products[0].pk: 5, products[1].pk: -4, products[2].pk: -10}
+    made = products_stock_adjust(deltas=deltas, reason="Count", by=admin_user)
+    stock = dict(Product.objects.values_list("pk", "stock"))
+    assert [stock[p.pk] for p in products] == [15, 6, 0]
+    assert sorted((a.product_id, a.delta, a.stock_after) for a in made) == sorted(
+        [(products[0].pk, 5, 15), (products[1].pk, -4, 6), (products[2].pk, -10, 0)]
+    )
+
+
+def test_many_products_short_of_one_change_none_and_name_it(settings):
+    products = [ProductFactory(stock=10) for _ in range(STOCK_BATCH + 3)]
+    short = products[-1]  # in the second batch: the first batch's changes are undone too
+    Product.objects.filter(pk=short.pk).update(stock=1)
+    deltas = {product.pk: -2 for product in products}
+    with pytest.raises(StockBelowZero) as refused:
+        products_stock_adjust(deltas=deltas, reason="Count")
+    assert refused.value.message == f"Only 1 of {short.sku} in stock: cannot take away 2."
+    assert refused.value.details == {"product_id": short.pk, "available": 1, "delta": -2}
+    assert sorted(set(Product.objects.values_list("stock", flat=True))) == [1, 10]
+    assert not StockAdjustment.objects.exists()
 
 
 @pytest.mark.parametrize(
