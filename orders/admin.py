@@ -7,12 +7,21 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Sum
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from orders.customers import customer_data, customer_erase, customer_orders
 from orders.holds import order_payment_state
 from orders.models import (
     STATUS_TRANSITIONS,
@@ -25,9 +34,10 @@ from orders.models import (
 from orders.selectors import revenue_sum
 from orders.services import order_set_status, order_shipping_correct
 from orders.shipping import CARRIER_CHOICES
-from shop.admin_widgets import ReadOnlyTabularInline, status_pill
+from shop.admin_widgets import ReadOnlyTabularInline, money_column, status_pill
 from shop.errors import DomainError
 from shop.models import Customer
+from shop.money import money_format
 from shop.text import MESSAGE as TEXT_RULE
 from shop.text import is_visible_text
 
@@ -61,7 +71,9 @@ PAYMENT_COLOURS = {
 
 class OrderLineInline(ReadOnlyTabularInline):
     model = OrderLine
-    fields = ("sku", "name", "unit_price", "quantity", "line_total")
+    unit_price_money = money_column("unit_price", "unit price")
+    line_total_money = money_column("line_total", "line total")
+    fields = ("sku", "name", "unit_price_money", "quantity", "line_total_money")
     readonly_fields = fields
 
 
@@ -104,6 +116,9 @@ class OrderAdmin(admin.ModelAdmin):
         OrderLineInline,
         OrderStatusChangeInline,
     )
+    subtotal_money = money_column("subtotal")
+    shipping_money = money_column("shipping")
+    total_money = money_column("total")
     actions = (
         *(_status_action(status) for status in STATUS_ACTION_LABELS),
         "export_csv",
@@ -137,7 +152,7 @@ class OrderAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Totals", {"fields": ("subtotal", "shipping", "total", "currency")}),
+        ("Totals", {"fields": ("subtotal_money", "shipping_money", "total_money")}),
     )
 
     # Actions other apps add on selected orders (reports: "request a report"), each with the
@@ -201,7 +216,7 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="total", ordering="total")
     def total_with_currency(self, order: Order) -> str:
         return format_html(
-            '<span style="white-space:nowrap">{} {}</span>', order.total, order.currency
+            '<span style="white-space:nowrap">{}</span>', money_format(order.total, order.currency)
         )
 
     @admin.display(description="reference", ordering="reference")
@@ -221,7 +236,7 @@ class OrderAdmin(admin.ModelAdmin):
     def placed(self, order: Order) -> str:
         return format_html(
             '<span style="white-space:nowrap">{}</span>',
-            timezone.localtime(order.created_at).strftime("%d %b %Y %H:%M"),
+            date_format(timezone.localtime(order.created_at), "DATETIME_FORMAT"),
         )
 
     def status_change(
@@ -469,7 +484,8 @@ class CustomerOrderInline(admin.TabularInline):
     model = Order
     fk_name = "user"
     verbose_name_plural = "orders (newest first)"
-    fields = ("order_link", "status_badge", "total", "created_at")
+    total_money = money_column("total")
+    fields = ("order_link", "status_badge", "total_money", "created_at")
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -542,11 +558,68 @@ class CustomerAdmin(admin.ModelAdmin):
     @admin.display(description="spent", ordering="spent")
     def total_spent(self, customer: Customer) -> str:
         spent = customer.spent  # type: ignore[attr-defined]  # annotated
-        return f"{spent:.2f} {settings.SHOP_CURRENCY}" if spent else "-"
+        return money_format(spent, settings.SHOP_CURRENCY) if spent else "-"
 
     @admin.display(description="last order", ordering="last_order_at")
     def last_order(self, customer: Customer):
         return customer.last_order_at or "-"  # type: ignore[attr-defined]  # annotated
+
+    def get_urls(self):
+        data = self.admin_site.admin_view(self.data_view)
+        erase = self.admin_site.admin_view(self.erase_view)
+        return [
+            path("<path:object_id>/data/", data, name="shop_customer_data"),
+            path("<path:object_id>/erase/", erase, name="shop_customer_erase"),
+            *super().get_urls(),
+        ]
+
+    def _customer(self, request, object_id, *, change: bool) -> Customer:
+        customer = self.get_object(request, object_id)
+        if customer is None:
+            raise Http404("No such customer.")
+        allowed = self.has_change_permission if change else self.has_view_permission
+        if not allowed(request, customer):
+            raise PermissionDenied
+        return customer
+
+    def data_view(self, request, object_id):
+        """Everything the shop holds about the customer, as a JSON download; in history."""
+        customer = self._customer(request, object_id, change=False)
+        data = customer_data(customer=customer)
+        self.log_change(request, customer, "Downloaded their data (JSON).")
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = (
+            f'attachment; filename="customer-{customer.pk}-data-{stamp}.json"'
+        )
+        return response
+
+    def erase_view(self, request, object_id):
+        """Erase their personal data: a page that says what happens, then the POST doing it."""
+        customer = self._customer(request, object_id, change=True)
+        change_url = reverse("admin:shop_customer_change", args=[customer.pk])
+        if request.method == "POST":
+            erased = customer_erase(customer=customer, by=request.user)
+            summary = (
+                f"Erased on request: personal data replaced in {erased.orders} order(s), "
+                f"{erased.addresses} address(es) deleted, {erased.emails} email(s) emptied; "
+                "account deactivated."
+            )
+            self.log_change(request, customer, summary)
+            self.message_user(request, summary, messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        orders = customer_orders(customer)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Erase this customer's personal data?",
+            "opts": self.opts,
+            "original": customer,
+            "customer": customer,
+            "orders": orders.count(),
+            "addresses": customer.addresses.count(),
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/shop/customer/erase.html", context)
 
 
 def _csv_download(name: str) -> tuple[HttpResponse, Any]:

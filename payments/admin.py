@@ -8,9 +8,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from orders.admin import OrderAdmin
+from orders.customers import customer_data_section_register
 from orders.holds import orders_past_hold
 from orders.models import OrderStatus
 from orders.selectors import REVENUE_STATUSES
+from payments.customers import customer_payments
 from payments.errors import RefundRefused
 from payments.models import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent
 from payments.services import (
@@ -19,7 +21,7 @@ from payments.services import (
     payment_record_manual,
 )
 from shop.admin_widgets import ReadOnlyTabularInline
-from shop.money import money_round
+from shop.money import money_format, money_round
 
 
 class PaymentInline(ReadOnlyTabularInline):
@@ -46,11 +48,10 @@ class PaymentInline(ReadOnlyTabularInline):
             return "-"
         return format_html_join(
             mark_safe("<br>"),  # a constant
-            "{} {} refunded {} by {}: {}{}",
+            "{} refunded {} by {}: {}{}",
             (
                 (
-                    r.amount,
-                    payment.currency,
+                    money_format(r.amount, payment.currency),
                     date_format(r.created_at, "SHORT_DATE_FORMAT"),
                     r.refunded_by.get_username() if r.refunded_by else "the shop",
                     r.reason,
@@ -158,6 +159,8 @@ OrderAdmin.list_filter = (*OrderAdmin.list_filter, PaymentStateFilter)
 OrderAdmin.status_setters[OrderStatus.CANCELLED] = _cancel
 OrderAdmin.status_setters[OrderStatus.PAID] = _mark_paid
 OrderAdmin.page_actions["_refund"] = _refund
+# A customer's data on request includes their payments and refunds.
+customer_data_section_register("payments", customer_payments)
 
 
 class RefundInline(ReadOnlyTabularInline):
@@ -168,7 +171,7 @@ class RefundInline(ReadOnlyTabularInline):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "order", "provider", "amount", "currency", "status")
+    list_display = ("created_at", "order", "provider", "amount_display", "status")
     list_filter = ("status", "provider")
     search_fields = ("order__reference", "provider_id", "order__email")
     list_select_related = ("order",)
@@ -177,6 +180,13 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Payment._meta.fields if f.name != "client_secret"]
+
+    @admin.display(description="amount", ordering="amount")
+    def amount_display(self, payment: Payment) -> str:
+        return format_html(
+            '<span style="white-space:nowrap">{}</span>',
+            money_format(payment.amount, payment.currency),
+        )
 
     def has_add_permission(self, request):
         return False

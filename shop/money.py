@@ -34,6 +34,16 @@ def money_round(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def money_format(amount: Decimal | int | None, currency: str = "") -> str:
+    """Money as every page and email shows it: grouped, two places, then the currency.
+
+    1234.5, "EUR" -> "1,234.50 EUR". The one format; templates use the `money` filter
+    (shop_format), which gives the shop's currency when none is passed.
+    """
+    text = f"{Decimal(amount or 0):,.2f}"
+    return f"{text} {currency}" if currency else text
+
+
 def to_minor_units(amount: Decimal) -> int:
     """Return an amount of a two-decimal currency in minor units (cents), exactly."""
     cents = amount * 100
