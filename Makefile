@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench clean package smoke storefront storefront-check storefront-dev storefront-types storefront-screenshots
+.PHONY: install run test lint format bench clean package smoke storefront storefront-check storefront-dev storefront-types storefront-screenshots screenshots admin-screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is required (see .python-version), found " + sys.version'
@@ -57,6 +57,11 @@ storefront-types: install  ## Regenerate storefront/src/api/schema.d.ts from the
 
 storefront-screenshots: install storefront-check  ## Retake docs/screenshots/storefront/ (the end-to-end run, at 375, 1280 and 1440 px).
 	SHOP_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots/storefront $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_storefront_e2e.py
+
+admin-screenshots: install  ## Retake docs/screenshots/admin/ (the admin's main pages at 1280 px, demo data).
+	SHOP_ADMIN_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots/admin $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_admin_screenshots_browser.py
+
+screenshots: admin-screenshots storefront-screenshots  ## Retake every picture in docs/screenshots/ (the README shows them).
 
 storefront-dev: install  ## Vite's dev server on :5173 against the local API (run `make run` beside it).
 	@$(MAKE) --no-print-directory $(SF)/node_modules/.installed

@@ -228,7 +228,9 @@ class ProductResource(resources.ModelResource):
                 validate_constraints=False,
             )
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
+            errors = _worded(error, errors, new=instance.pk is None)
+        if instance.category_id is None and "category" not in errors:
+            errors["category"] = ["A new product needs its category."]
         line = kwargs.get("row_number", 0) + 1
         for name, problem in self._clashes(instance, line):
             errors.setdefault(name, []).append(problem)
@@ -347,6 +349,25 @@ def file_problem(dataset) -> str:
     if unknown:
         return f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(COLUMNS)}."
     return ""
+
+
+def _worded(error: ValidationError, errors: dict, *, new: bool) -> dict:
+    """The model's errors added to `errors`, a missing value said as an employee would."""
+    missing = {
+        name
+        for name, problems in error.error_dict.items()
+        if all(problem.code in ("null", "blank", "required") for problem in problems)
+    }
+    for name, problems in error.error_dict.items():
+        if name == "slug" and "name" in missing:
+            continue  # the slug comes from the name: one message for both
+        if name in missing:
+            label = LABELS.get(name, name)
+            what = "A new product needs" if new else "Give"
+            errors.setdefault(name, []).append(f"{what} its {label}.")
+        else:
+            errors.setdefault(name, []).extend(problems)
+    return errors
 
 
 def _attname(name: str) -> str:

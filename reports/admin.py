@@ -8,9 +8,11 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from orders.admin import OrderAdmin
+from reports.delivery import report_recipients, report_recipients_staff
 from reports.models import Report, ReportDownload, ReportFile, ReportKind, ReportStatus
 from reports.selectors import report_list
 from reports.services import report_links_revoke, report_request, report_rerun
@@ -29,12 +31,19 @@ STATUS_COLOURS: dict[str, str] = {
 
 class ReportRequestForm(forms.Form):
     kinds = forms.MultipleChoiceField(
-        choices=ReportKind.choices,
+        label="Reports",
+        choices=[
+            (ReportKind.ORDERS, "Orders: revenue per day, statuses, top products and every order"),
+            (
+                ReportKind.PRODUCTS,
+                "Products: each product's stock and sales, sold out and low stock first",
+            ),
+        ],
         widget=forms.CheckboxSelectMultiple,
         initial=ReportKind.values,
     )
-    date_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To (included)", widget=forms.DateInput(attrs={"type": "date"}))
     extra_recipients = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -51,8 +60,25 @@ class ReportRequestForm(forms.Form):
 
 class ReportFileInline(ReadOnlyTabularInline):
     model = ReportFile
-    fields = ("kind", "size", "created_at")
+    verbose_name_plural = "files"
+    fields = ("file_link", "size_display", "created_at")
     readonly_fields = fields
+
+    @admin.display(description="file")
+    def file_link(self, file: ReportFile) -> str:
+        label = _kind_label(file.kind)
+        if file.report.status != ReportStatus.SUCCEEDED:
+            return label
+        url = reverse("admin:reports_report_download", args=[file.report_id, file.kind])
+        return format_html('<a href="{}">{} (HTML)</a>', url, label)
+
+    @admin.display(description="size")
+    def size_display(self, file: ReportFile) -> str:
+        return filesizeformat(file.size)
+
+
+def _kind_label(kind: str) -> str:
+    return ReportKind(kind).label if kind in ReportKind.values else kind
 
 
 @admin.register(Report)
@@ -74,13 +100,13 @@ class ReportAdmin(admin.ModelAdmin):
     inlines = (ReportFileInline,)
     fields = (
         "id",
-        "kinds",
+        "kinds_list",
         "date_from",
         "date_to",
-        "status",
+        "status_badge",
         "error",
         "requested_by",
-        "extra_recipients",
+        "recipients_display",
         "attempts",
         "created_at",
         "started_at",
@@ -141,6 +167,7 @@ class ReportAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": "Request a report",
             "form": form,
+            "recipients": report_recipients_staff(),
             "opts": self.model._meta,
             **(extra_context or {}),
         }
@@ -153,9 +180,16 @@ class ReportAdmin(admin.ModelAdmin):
         file = get_object_or_404(ReportFile, report=report, kind=kind)
         return file_response(request, file, request.user.email)
 
-    @admin.display(description="kinds")
+    @admin.display(description="reports")
     def kinds_list(self, report: Report) -> str:
-        return ", ".join(report.kinds)
+        return ", ".join(_kind_label(kind) for kind in report.kinds)
+
+    @admin.display(description="emailed to")
+    def recipients_display(self, report: Report) -> str:
+        recipients = report_recipients(report)
+        if not recipients:
+            return "No one: the Report recipients group is empty and no address was added."
+        return format_html_join(mark_safe("<br>"), "{}", ((address,) for address in recipients))
 
     @admin.display(description="period", ordering="date_from")
     def period(self, report: Report) -> str:

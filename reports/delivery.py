@@ -90,16 +90,20 @@ def emails_unique(emails: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
-def report_recipients(report: Report) -> list[str]:
-    """Staff in the Report recipients group, then the request's extra addresses, once each."""
-    staff = (
+def report_recipients_staff() -> list[str]:
+    """The addresses of the active staff in the Report recipients group."""
+    return list(
         get_user_model()
         .objects.filter(groups__name=RECIPIENTS_GROUP, is_active=True)
         .exclude(email="")
         .order_by("email")
         .values_list("email", flat=True)
     )
-    return emails_unique([*staff, *report.extra_recipients])
+
+
+def report_recipients(report: Report) -> list[str]:
+    """Staff in the Report recipients group, then the request's extra addresses, once each."""
+    return emails_unique([*report_recipients_staff(), *report.extra_recipients])
 
 
 def report_emails_queue(*, report: Report) -> int:

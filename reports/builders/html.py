@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from shop.money import money_format
+
 STYLE = """
 body{font-family:Helvetica,Arial,sans-serif;color:#222;margin:32px;max-width:1100px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bottom:2px solid #ddd}
@@ -25,7 +27,7 @@ svg{max-width:100%;height:auto}
 
 
 def money(value: Decimal | None) -> str:
-    return f"{(value or Decimal('0')):,.2f}"
+    return money_format(value)
 
 
 def page_start(title: str, subtitle: str) -> str:

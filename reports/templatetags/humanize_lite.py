@@ -6,13 +6,15 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
+from shop.money import money_format
+
 register = template.Library()
 
 
 @register.filter
 def money(value: Decimal | None) -> str:
-    """1234.5 -> 1,234.50"""
-    return f"{(value or Decimal('0')):,.2f}"
+    """1234.5 -> 1,234.50 (the page puts the currency once beside it)."""
+    return money_format(value)
 
 
 @register.filter

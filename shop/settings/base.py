@@ -135,6 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# One date format everywhere, ISO 8601 (shop/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["shop.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

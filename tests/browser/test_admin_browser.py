@@ -1,15 +1,17 @@
-"""The catalog admin as an employee uses it, in a real browser against a live server."""
+"""The admin as an employee uses it, in a real browser against a live server."""
 
 from decimal import Decimal
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from catalog.models import Product
 from catalog.services import product_create
+from orders.models import Order, OrderStatus
 from tests.browser.admin_pages import click_and_wait, log_in
-from tests.factories import CategoryFactory
+from tests.factories import CategoryFactory, OrderFactory, ProductFactory
 from tests.images import image_upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,3 +69,30 @@ def test_api_docs_render_in_the_browser(browser, live_server):
     browser.get(f"{live_server.url}/api/docs/")
     operations = browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")
     assert "/api/v1/products/" in {op.text.replace("\u200b", "") for op in operations}
+
+
+def test_cancelling_an_order_asks_first_and_a_no_changes_nothing(browser, live_server):
+    mug = ProductFactory(name="Mug", stock=10)
+    order = OrderFactory(lines=[(mug, 2)], status=OrderStatus.PAID)
+    log_in(browser, live_server)
+    browser.get(f"{live_server.url}/admin/orders/order/{order.pk}/change/")
+    cancel = browser.find_element(By.CSS_SELECTOR, "button[name=_set_status][value=cancelled]")
+    ship = browser.find_element(By.CSS_SELECTOR, "button[name=_set_status][value=shipped]")
+    # Red, full-size, and unlike "Mark as shipped".
+    red = cancel.value_of_css_property("background-color")
+    assert red.startswith("rgba(186, 33, 33") or red.startswith("rgb(186, 33, 33"), red
+    assert red != ship.value_of_css_property("background-color")
+    assert cancel.size["height"] >= 36 and ship.size["height"] >= 36
+
+    cancel.click()
+    alert = WebDriverWait(browser, 5).until(expected_conditions.alert_is_present())
+    assert order.reference in alert.text and "cannot be undone" in alert.text
+    alert.dismiss()
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID  # "no" did nothing
+
+    browser.find_element(By.CSS_SELECTOR, "button[name=_set_status][value=cancelled]").click()
+    alert = WebDriverWait(browser, 5).until(expected_conditions.alert_is_present())
+    alert.accept()
+    WebDriverWait(browser, 10).until(
+        lambda _: Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+    )

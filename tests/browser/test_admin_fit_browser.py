@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from selenium.webdriver.common.by import By
 
+from catalog.models import Product
 from catalog.services import product_create
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from reports.models import Report, ReportStatus
 from shop.models import User
 from tests.browser.admin_pages import log_in
@@ -28,6 +29,16 @@ LISTS = [
     "/admin/shop/user/",
     "/admin/shop/customer/",
 ]
+# The pages beyond the lists, each as a path built from the busy shop's rows.
+PAGES = [
+    "/admin/catalog/product/import/",
+    "/admin/catalog/product/{product}/change/",
+    "/admin/orders/order/{order}/change/",
+    "/admin/shop/customer/{customer}/change/",
+    "/admin/shop/customer/{customer}/erase/",
+    "/admin/reports/report/add/",
+    "/admin/reports/report/{report}/change/",
+]
 MEASURE = """
 const table = document.querySelector('#result_list');
 const box = document.querySelector('#changelist .results');
@@ -38,6 +49,9 @@ return {
   window: document.documentElement.clientWidth,
 };
 """
+
+
+WIDTHS = "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 
 
 def _a_busy_shop():
@@ -101,10 +115,24 @@ def test_every_list_fits_without_sideways_scrolling(browser, live_server, width,
         assert overflowing == {}, overflowing
 
         browser.get(f"{live_server.url}/admin/")
-        front = browser.execute_script(
-            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        )
+        front = browser.execute_script(WIDTHS)
         assert front[0] <= front[1] + 1
         assert browser.find_element(By.ID, "shop-dashboard").is_displayed()
+
+        rows = {
+            "product": Product.objects.order_by("pk").first().pk,
+            "order": Order.objects.filter(status=OrderStatus.PAID).first().pk,
+            "customer": User.objects.filter(cognito_sub__isnull=False).first().pk,
+            "report": Report.objects.first().pk,
+        }
+        wide = {}
+        for page in PAGES:
+            path = page.format(**rows)
+            browser.get(f"{live_server.url}{path}")
+            assert "Server Error" not in browser.title, path
+            scroll, window = browser.execute_script(WIDTHS)
+            if scroll > window + 1:
+                wide[path] = (scroll, window)
+        assert wide == {}, wide
     finally:
         browser.set_window_size(1400, 1000)

@@ -1,82 +1,29 @@
 """The catalog as a spreadsheet: export of the filtered list, import with a preview first."""
 
-import csv
 import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 
 from catalog.models import Product, StockAdjustment, StockKind
 from catalog.services import product_stock_adjust
+from tests.catalog.spreadsheets import (
+    CSV_FORMAT,
+    EXPORT,
+    IMPORT,
+    XLSX_FORMAT,
+    confirm,
+    csv_file,
+    export_rows,
+    preview,
+    written,
+    xlsx_file,
+)
 from tests.factories import CategoryFactory, ProductFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
-
-IMPORT = "/admin/catalog/product/import/"
-CONFIRM = "/admin/catalog/product/process_import/"
-EXPORT = "/admin/catalog/product/export/"
-CSV_FORMAT, XLSX_FORMAT = "0", "1"
-HEADER = ["sku", "name", "category", "price", "stock", "active"]
-
-
-def csv_file(rows, header=HEADER, name="products.csv") -> io.BytesIO:
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(header)
-    writer.writerows(rows)
-    upload = io.BytesIO(text.getvalue().encode())
-    upload.name = name
-    return upload
-
-
-def xlsx_file(rows, header=HEADER) -> io.BytesIO:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    upload = io.BytesIO()
-    book.save(upload)
-    upload.seek(0)
-    upload.name = "products.xlsx"
-    return upload
-
-
-def preview(client, upload, fmt=CSV_FORMAT):
-    return client.post(IMPORT, {"format": fmt, "import_file": upload, "resource": ""})
-
-
-def confirm(client, previewed):
-    form = previewed.context["confirm_form"]
-    return client.post(CONFIRM, {name: form.initial[name] for name in form.fields})
-
-
-def export_rows(client, query="", fmt=CSV_FORMAT) -> list[dict]:
-    page = client.get(EXPORT + query)
-    assert page.status_code == 200
-    form = page.context["form"]
-    data = {"format": fmt, "resource": "0"}
-    data.update({name: "on" for name, field in form.fields.items() if field.initial is True})
-    response = client.post(EXPORT + query, data)
-    assert response.status_code == 200, response.content[:500]
-    assert "attachment" in response["Content-Disposition"]
-    if fmt == XLSX_FORMAT:
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-        values = list(sheet.values)
-        return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-
-
-def written() -> tuple:
-    """Everything an import could write: compared before and after a refused one."""
-    return (
-        sorted(Product.objects.values_list("sku", "name", "price", "stock", "is_active")),
-        StockAdjustment.objects.count(),
-        LogEntry.objects.count(),
-    )
 
 
 @pytest.fixture
@@ -378,3 +325,12 @@ def test_only_whoever_previewed_a_file_can_confirm_it(admin_client, client, mugs
     before = written()
     assert confirm(client, page).status_code == 409
     assert written() == before
+
+
+def test_a_new_product_missing_values_is_told_what_it_needs(admin_client, mugs):
+    page = preview(admin_client, csv_file([["NEW-1", "5"]], ["sku", "stock"]))
+    [bad] = page.context["preview"]["bad"]
+    assert ("name", "A new product needs its name.") in bad["problems"]
+    assert ("price", "A new product needs its price.") in bad["problems"]
+    assert ("category", "A new product needs its category.") in bad["problems"]
+    assert not any(what == "slug" for what, _ in bad["problems"])  # it comes from the name

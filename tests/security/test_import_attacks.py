@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from catalog.models import Product
-from tests.catalog.test_import_export import (
+from tests.catalog.spreadsheets import (
     CONFIRM,
     CSV_FORMAT,
     XLSX_FORMAT,
