@@ -58,8 +58,8 @@ storefront-types: install  ## Regenerate storefront/src/api/schema.d.ts from the
 storefront-screenshots: install storefront-check  ## Retake docs/screenshots/storefront/ (the end-to-end run, at 375, 1280 and 1440 px).
 	SHOP_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots/storefront $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_storefront_e2e.py
 
-admin-screenshots: install  ## Retake docs/screenshots/admin/ (the admin's main pages at 1280 px, demo data).
-	SHOP_ADMIN_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots/admin $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_admin_screenshots_browser.py
+admin-screenshots: install  ## Retake docs/screenshots/ (the admin's main pages at 1280 px, demo data).
+	SHOP_ADMIN_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_admin_screenshots_browser.py
 
 screenshots: admin-screenshots storefront-screenshots  ## Retake every picture in docs/screenshots/ (the README shows them).
 

@@ -2,7 +2,7 @@
 what it is for, fits without sideways scrolling, and is photographed for the README.
 
 Screenshots go to SHOP_ADMIN_SCREENSHOTS_DIR (build/screenshots/admin by default);
-`make screenshots` sends them to docs/screenshots/admin/, where the README shows them.
+`make screenshots` sends them to docs/screenshots/, where the README shows them.
 """
 
 import io
@@ -47,14 +47,7 @@ def _shoot(browser, name: str) -> None:
         browser.set_window_size(WIDTH, HEIGHT)
 
 
-def _upload(browser, content: bytes) -> Path:
-    path = SHOTS.parent / "products-to-import.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return path
-
-
-def test_the_main_pages_show_their_work_and_are_photographed(browser, live_server):
+def test_the_main_pages_show_their_work_and_are_photographed(browser, live_server, tmp_path):
     seed_catalog()
     seed_orders(count=400)
     seed_payments()
@@ -95,9 +88,9 @@ def test_the_main_pages_show_their_work_and_are_photographed(browser, live_serve
             rows.write(f"{item.sku},{item.price + 1},{item.stock + 10 + n}\n")
         rows.write("NEW-MUG-1,,5\n")  # a bad row: a new product needs its name, price...
         browser.get(f"{url}/admin/catalog/product/import/")
-        browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(
-            str(_upload(browser, rows.getvalue().encode()))
-        )
+        upload = tmp_path / "products.csv"
+        upload.write_text(rows.getvalue())
+        browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(upload))
         select = browser.find_element(By.NAME, "format")
         select.find_element(By.CSS_SELECTOR, "option[value='0']").click()
         click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
