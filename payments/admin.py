@@ -20,13 +20,22 @@ from payments.services import (
     order_refund,
     payment_record_manual,
 )
-from shop.admin_widgets import ReadOnlyTabularInline
+from shop.admin_widgets import ReadOnlyTabularInline, money_column
 from shop.money import money_format, money_round
 
 
 class PaymentInline(ReadOnlyTabularInline):
     model = Payment
-    fields = ("created_at", "provider", "at_provider", "amount", "status", "refunds", "error")
+    amount_money = money_column("amount")
+    fields = (
+        "created_at",
+        "provider",
+        "at_provider",
+        "amount_money",
+        "status",
+        "refunds",
+        "error",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -165,7 +174,8 @@ customer_data_section_register("payments", customer_payments)
 
 class RefundInline(ReadOnlyTabularInline):
     model = Refund
-    fields = ("created_at", "provider_id", "amount", "reason", "status", "attempts", "error")
+    amount_money = money_column("amount")
+    fields = ("created_at", "provider_id", "amount_money", "reason", "status", "attempts", "error")
     readonly_fields = fields
 
 
@@ -181,12 +191,7 @@ class PaymentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Payment._meta.fields if f.name != "client_secret"]
 
-    @admin.display(description="amount", ordering="amount")
-    def amount_display(self, payment: Payment) -> str:
-        return format_html(
-            '<span style="white-space:nowrap">{}</span>',
-            money_format(payment.amount, payment.currency),
-        )
+    amount_display = money_column("amount")
 
     def has_add_permission(self, request):
         return False
