@@ -1,18 +1,36 @@
 /** Paying an order. One component for every provider: the local one (pay and decline buttons,
- * no account, local runs) and Stripe (its Payment Element, the next step of the storefront). */
+ * no account, local runs) and Stripe (its Payment Element, loaded only when an order is paid). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense } from "react";
 
 import { ok } from "../api/client";
 import { apiErrorOf, customerMessage, networkError } from "../api/errors";
 import type { components } from "../api/schema";
 import { useShop } from "../app/context";
 import { dateTime, money } from "../format";
+import { followStart } from "../payments/following";
 import { ErrorState, Loading } from "./states";
+
+// Its own chunk: the catalog's first page never loads Stripe's code.
+const StripePayment = lazy(() => import("../payments/StripePayment"));
+
+// A payment the provider has taken and the shop not yet heard of: nothing to pay again.
+const UNDER_WAY = new Set(["processing", "succeeded"]);
 
 type Payment = components["schemas"]["PaymentOutput"];
 
-export function PaymentPanel({ reference, token }: { reference: string; token: string | undefined }) {
+export function PaymentPanel({
+  reference,
+  token,
+  onFollow,
+}: {
+  reference: string;
+  token: string | undefined;
+  /** Called once a payment is confirmed: the order page follows it to the webhook's word. */
+  onFollow: () => void;
+}) {
   const { api, config } = useShop();
+  const client = useQueryClient();
   const header = token ? { "X-Order-Token": token } : {};
   const payment = useQuery({
     queryKey: ["payment", reference],
@@ -34,10 +52,23 @@ export function PaymentPanel({ reference, token }: { reference: string; token: s
             {money(payment.data.amount, payment.data.currency, config.locale)} to pay by{" "}
             {dateTime(payment.data.pay_by, config.locale)}.
           </p>
-          {payment.data.provider === "local" ? (
+          {UNDER_WAY.has(payment.data.status) ? (
+            <p role="status">Your payment is being confirmed. This page shows it as soon as it is.</p>
+          ) : payment.data.provider === "local" ? (
             <LocalPayment payment={payment.data} reference={reference} />
           ) : (
-            <p className="warning">Card payments with Stripe are being set up; please come back soon.</p>
+            <Suspense fallback={<Loading label="Loading the card payment" />}>
+              <StripePayment
+                payment={payment.data}
+                reference={reference}
+                publishableKey={config.payments.publishableKey}
+                onConfirmed={() => {
+                  followStart(reference);
+                  onFollow();
+                  void client.invalidateQueries({ queryKey: ["order", reference] });
+                }}
+              />
+            </Suspense>
           )}
         </>
       )}

@@ -4,7 +4,7 @@
  * (`?token=`); a signed-in customer with their sign-in.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useReducer, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 
 import { ok } from "../api/client";
@@ -16,6 +16,7 @@ import { usePageMeta } from "../components/Layout";
 import { ErrorState, Loading } from "../components/states";
 import { PaymentPanel } from "../components/PaymentPanel";
 import { dateTime, historyLabel, money, statusLabel } from "../format";
+import { followDelay, following, followStart, followStop } from "../payments/following";
 
 type Order = components["schemas"]["OrderOutput"];
 
@@ -30,12 +31,27 @@ export function Order() {
   const token = useOrderToken(reference);
   const { api, user, ready } = useShop();
   const header = token ? { "X-Order-Token": token } : {};
+  // Back from Stripe (3-D Secure, a wallet): it says how the confirmation went.
+  const redirected = params.get("redirect_status");
+  useState(() => {
+    // Once, on arriving: the confirmation went through, so follow it to the webhook's word.
+    if (redirected === "succeeded" || redirected === "processing") followStart(reference);
+  });
   const order = useQuery({
     queryKey: ["order", reference, user?.profile.sub ?? token],
     queryFn: async () =>
       ok(await api.GET("/api/v1/orders/{reference}/", { params: { path: { reference }, header } })),
     enabled: ready,
+    // Until the webhook has told the shop: ask again, less and less often (following.ts).
+    refetchInterval: (query) =>
+      query.state.data?.status === "placed" && following(reference)
+        ? followDelay(query.state.dataUpdateCount - 1)
+        : false,
   });
+  const status = order.data?.status;
+  useEffect(() => {
+    if (status && status !== "placed") followStop(reference);
+  }, [status, reference]);
   usePageMeta(`Order ${reference}`, "Your order: its status, tracking and what you bought.");
 
   if (!ready || order.isPending) return <Loading label="Loading your order" />;
@@ -48,11 +64,30 @@ export function Order() {
       </section>
     );
   }
-  return <OrderView order={order.data} fresh={params.get("new") === "1"} token={token} />;
+  return (
+    <OrderView
+      order={order.data}
+      fresh={params.get("new") === "1"}
+      token={token}
+      declined={redirected === "failed"}
+    />
+  );
 }
 
-function OrderView({ order, fresh, token }: { order: Order; fresh: boolean; token: string | undefined }) {
+function OrderView({
+  order,
+  fresh,
+  token,
+  declined,
+}: {
+  order: Order;
+  fresh: boolean;
+  token: string | undefined;
+  declined: boolean;
+}) {
   const { config } = useShop();
+  // A payment confirmed on this page: render again, now following it (payments/following.ts).
+  const [, followed] = useReducer((n: number) => n + 1, 0);
   const price = (amount: string) => money(amount, order.currency, config.locale);
   const a = order.shipping_address;
   return (
@@ -71,7 +106,21 @@ function OrderView({ order, fresh, token }: { order: Order; fresh: boolean; toke
         <span className={`status status-${order.status}`}>{statusLabel(order.status)}</span>
       </h1>
       <p className="muted">Placed {dateTime(order.created_at, config.locale)}</p>
-      {order.status === "placed" && <PaymentPanel reference={order.reference} token={token} />}
+      {order.status === "placed" && following(order.reference) ? (
+        <p className="confirmation" role="status">
+          Confirming your payment… This page updates by itself as soon as it is through.
+        </p>
+      ) : order.status === "placed" ? (
+        <>
+          {declined && (
+            <p className="field-error" role="alert">
+              Your payment did not go through: it was declined, or not confirmed with your bank.
+              Nothing was charged. You can try again below.
+            </p>
+          )}
+          <PaymentPanel reference={order.reference} token={token} onFollow={followed} />
+        </>
+      ) : null}
       {order.tracking_number && (
         <p className="tracking">
           Tracking number: <strong>{order.tracking_number}</strong>

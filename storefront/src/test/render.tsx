@@ -86,10 +86,10 @@ export function product(id: number, overrides: Record<string, unknown> = {}) {
   };
 }
 
-export function renderShop(path: string, user: Partial<User> | null = null) {
+export function renderShop(path: string, user: Partial<User> | null = null, config: Config = CONFIG) {
   return render(
     <QueryClientProvider client={queryClientCreate()}>
-      <ShopProvider config={CONFIG} auth={fakeAuth(user)}>
+      <ShopProvider config={config} auth={fakeAuth(user)}>
         <MemoryRouter initialEntries={[path]}>
           <Routed />
         </MemoryRouter>
