@@ -1,21 +1,25 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { UserManager } from "oidc-client-ts";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { BrowserRouter, Route, Routes } from "react-router-dom";
 
 import { ApiError } from "./api/errors";
 import { ShopProvider } from "./app/context";
-import { CALLBACK_PATH } from "./auth/auth";
+import { CALLBACK_PATH } from "./auth/session";
 import { Layout } from "./components/Layout";
 import type { Config } from "./config";
-import { Account } from "./pages/Account";
-import { Cart } from "./pages/Cart";
+import { Loading } from "./components/states";
 import { Catalog } from "./pages/Catalog";
-import { Checkout } from "./pages/Checkout";
 import { NotFound } from "./pages/NotFound";
-import { Order } from "./pages/Order";
 import { Product } from "./pages/Product";
-import { SignedIn } from "./pages/SignedIn";
+
+// The pages a first visit lands on (the catalog, a product) come with the app; the others
+// are chunks of their own, loaded when opened, so a phone's first page sends less.
+const Account = lazy(() => import("./pages/Account").then((m) => ({ default: m.Account })));
+const Cart = lazy(() => import("./pages/Cart").then((m) => ({ default: m.Cart })));
+const Checkout = lazy(() => import("./pages/Checkout").then((m) => ({ default: m.Checkout })));
+const Order = lazy(() => import("./pages/Order").then((m) => ({ default: m.Order })));
+const SignedIn = lazy(() => import("./pages/SignedIn").then((m) => ({ default: m.SignedIn })));
 
 export function queryClientCreate(): QueryClient {
   return new QueryClient({
@@ -33,6 +37,7 @@ export function queryClientCreate(): QueryClient {
 export function Routed() {
   return (
     <Layout>
+      <Suspense fallback={<Loading label="Loading the page" />}>
       <Routes>
         <Route path="/" element={<Catalog />} />
         <Route path="/products/:slug" element={<Product />} />
@@ -43,6 +48,7 @@ export function Routed() {
         <Route path={CALLBACK_PATH} element={<SignedIn />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
+      </Suspense>
     </Layout>
   );
 }

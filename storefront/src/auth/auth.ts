@@ -3,12 +3,12 @@
  * The same code signs in through the local stand-in and through Cognito; only the config
  * (authority, client id, domain) differs. The API is called with the ID token. Sign-out ends
  * the session at <domain>/logout, as Cognito wants (its discovery has no end_session_endpoint).
+ * This module holds what needs oidc-client-ts's code; session.ts the rest.
  */
-import { UserManager, WebStorageStateStore, type User } from "oidc-client-ts";
+import { UserManager, WebStorageStateStore } from "oidc-client-ts";
 
 import type { Config } from "../config";
-
-export const CALLBACK_PATH = "/signed-in";
+import { CALLBACK_PATH } from "./session";
 
 export function authCreate(config: Config): UserManager {
   const origin = window.location.origin;
@@ -24,33 +24,4 @@ export function authCreate(config: Config): UserManager {
     automaticSilentRenew: true,
     loadUserInfo: false,
   });
-}
-
-/** Where to come back to after signing in. */
-export interface SignInState {
-  returnTo: string;
-}
-
-export async function signIn(manager: UserManager, returnTo: string): Promise<void> {
-  const state: SignInState = { returnTo };
-  await manager.signinRedirect({ state });
-}
-
-export function signOutUrl(config: Config): string {
-  const query = new URLSearchParams({
-    client_id: config.auth.clientId,
-    logout_uri: window.location.origin + "/",
-  });
-  return `${config.auth.domain.replace(/\/+$/, "")}/logout?${query.toString()}`;
-}
-
-export async function signOut(manager: UserManager, config: Config): Promise<void> {
-  await manager.removeUser();
-  window.location.assign(signOutUrl(config));
-}
-
-export function displayName(user: User): string {
-  const profile = user.profile;
-  const given = typeof profile.given_name === "string" ? profile.given_name : "";
-  return given || profile.email || "Account";
 }

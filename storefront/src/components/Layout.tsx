@@ -2,7 +2,7 @@ import { type SyntheticEvent, type ReactNode, useEffect } from "react";
 import { Link, NavLink, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 
 import { useShop } from "../app/context";
-import { displayName, signIn } from "../auth/auth";
+import { displayName, signIn } from "../auth/session";
 import { useCart } from "../cart/useCart";
 
 /** A text field of a submitted form, trimmed. */

@@ -5,7 +5,7 @@ import { Link, useSearchParams } from "react-router-dom";
 import { ok } from "../api/client";
 import { fieldErrors } from "../api/errors";
 import { useShop } from "../app/context";
-import { signIn, signOut } from "../auth/auth";
+import { signIn, signOut } from "../auth/session";
 import { AddressFields, EMPTY_ADDRESS, Field, type AddressValues } from "../components/AddressFields";
 import { usePageMeta } from "../components/Layout";
 import { Empty, ErrorState, Loading } from "../components/states";

@@ -7,7 +7,7 @@ import { ok } from "../api/client";
 import { ApiError, customerMessage, fieldErrors } from "../api/errors";
 import type { components } from "../api/schema";
 import { useShop } from "../app/context";
-import { signIn } from "../auth/auth";
+import { signIn } from "../auth/session";
 import { guestCartClear, orderTokenSave } from "../cart/storage";
 import { CART_KEY, useCart } from "../cart/useCart";
 import { attemptDone, attemptKey } from "../checkout/attempt";

@@ -5,7 +5,7 @@ import { useNavigate } from "react-router-dom";
 
 import { apiCreate, ok } from "../api/client";
 import { useShop } from "../app/context";
-import type { SignInState } from "../auth/auth";
+import type { SignInState } from "../auth/session";
 import { guestCartClear, guestCartRead } from "../cart/storage";
 import { CART_KEY } from "../cart/useCart";
 import { ErrorState, Loading } from "../components/states";
@@ -22,7 +22,7 @@ export function SignedIn() {
     started.current = true;
     void (async () => {
       try {
-        const user = await auth.signinRedirectCallback();
+        const user = await (await auth()).signinRedirectCallback();
         const guest = guestCartRead();
         if (guest.length && user.id_token) {
           const token = user.id_token;
