@@ -105,6 +105,8 @@ bench: install  ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL names the server
 	$(BIN)/python bench/payments.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/catalog_import.py
+	$(BIN)/python bench/storefront.py
 	$(BIN)/python bench/abuse.py
 	$(BIN)/python bench/cold_start.py
 

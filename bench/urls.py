@@ -2,12 +2,14 @@
 
 import json
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404, JsonResponse
-from django.urls import path
+from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
+from django.views.static import serve
 from rest_framework.authentication import BaseAuthentication
 
 from catalog.models import Product
@@ -123,6 +125,9 @@ class BaselineCartApi(CartApi):
 
 
 urlpatterns = [
+    # Product images, as CloudFront serves them in production (DEBUG is off here, so the
+    # app's own static() route is not mounted).
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     path("baseline/me/", BaselineMeApi.as_view()),
     path("baseline/cart/", BaselineCartApi.as_view()),
     path("baseline/stock-take/", baseline_stock_take),
