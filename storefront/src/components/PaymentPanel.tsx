@@ -52,6 +52,11 @@ export function PaymentPanel({
             {money(payment.data.amount, payment.data.currency, config.locale)} to pay by{" "}
             {dateTime(payment.data.pay_by, config.locale)}.
           </p>
+          {payment.data.status === "failed" && (
+            <p className="field-error" role="alert">
+              Your last payment did not go through. Nothing was charged; you can try again.
+            </p>
+          )}
           {UNDER_WAY.has(payment.data.status) ? (
             <p role="status">Your payment is being confirmed. This page shows it as soon as it is.</p>
           ) : payment.data.provider === "local" ? (

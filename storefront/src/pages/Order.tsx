@@ -16,7 +16,7 @@ import { usePageMeta } from "../components/Layout";
 import { ErrorState, Loading } from "../components/states";
 import { PaymentPanel } from "../components/PaymentPanel";
 import { dateTime, historyLabel, money, statusLabel } from "../format";
-import { followDelay, following, followStart, followStop } from "../payments/following";
+import { followDelay, following, followRemaining, followStart, followStop } from "../payments/following";
 
 type Order = components["schemas"]["OrderOutput"];
 
@@ -86,8 +86,22 @@ function OrderView({
   declined: boolean;
 }) {
   const { config } = useShop();
+  const client = useQueryClient();
   // A payment confirmed on this page: render again, now following it (payments/following.ts).
   const [, followed] = useReducer((n: number) => n + 1, 0);
+  const placed = order.status === "placed";
+  const remaining = placed ? followRemaining(order.reference) : 0;
+  useEffect(() => {
+    if (!remaining) return;
+    // No word from the webhook in time: show the payment as it is now (failed, still
+    // processing, or to be made), asked afresh.
+    const timer = window.setTimeout(() => {
+      followStop(order.reference);
+      void client.invalidateQueries({ queryKey: ["payment", order.reference] });
+      followed();
+    }, remaining);
+    return () => window.clearTimeout(timer);
+  }, [remaining, order.reference, client]);
   const price = (amount: string) => money(amount, order.currency, config.locale);
   const a = order.shipping_address;
   return (

@@ -160,6 +160,28 @@ describe("paying with Stripe", () => {
     expect(following(REFERENCE)).toBe(false);
   });
 
+  it("when the webhook says the payment failed, ends showing it and the payment again", async () => {
+    // Confirmed a while ago: the follow window closes in a second, the order still unpaid.
+    followStart(REFERENCE, Date.now() - FOLLOW_FOR_MS + 1000);
+    let payments = 0;
+    fakeApi(({ method, path }) => {
+      if (method === "GET") return json(200, order("placed"));
+      if (method === "POST" && path === `/api/v1/orders/${REFERENCE}/payment/`) {
+        payments += 1;
+        return json(200, { ...PAYMENT, status: "failed" });
+      }
+      return json(404, {});
+    });
+    renderShop(`/orders/${REFERENCE}`, null, STRIPE_CONFIG);
+
+    expect(await screen.findByText(/Confirming your payment/)).toBeInTheDocument();
+    expect(await screen.findByText(/last payment did not go through/, {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(screen.getByTestId("payment-element")).toBeInTheDocument();
+    expect(screen.queryByText(/Confirming your payment/)).not.toBeInTheDocument();
+    expect(payments).toBe(1);
+    expect(following(REFERENCE)).toBe(false);
+  });
+
   it("after a closed tab, shows a payment under way instead of asking to pay again", async () => {
     shop({ payment: { ...PAYMENT, status: "processing" } });
     renderShop(`/orders/${REFERENCE}`, null, STRIPE_CONFIG);

@@ -34,13 +34,18 @@ export function followStop(reference: string): void {
   }
 }
 
-/** Whether the order page should still be polling this order's payment. */
-export function following(reference: string, now = Date.now()): boolean {
+/** How much longer (ms) the order page follows this order's payment; 0 when it does not. */
+export function followRemaining(reference: string, now = Date.now()): number {
   let started: string | null;
   try {
     started = sessionStorage.getItem(KEY + reference);
   } catch {
-    return false;
+    return 0;
   }
-  return started !== null && now - Number(started) < FOLLOW_FOR_MS;
+  return started === null ? 0 : Math.max(0, FOLLOW_FOR_MS - (now - Number(started)));
+}
+
+/** Whether the order page should still be polling this order's payment. */
+export function following(reference: string, now = Date.now()): boolean {
+  return followRemaining(reference, now) > 0;
 }
