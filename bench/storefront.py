@@ -27,21 +27,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import ROOT, django_env, gunicorn, print_table, scratch_database_url
+from tests.browser.chromium import CHROMIUM, HEADLESS_FLAGS
 
 STOREFRONT = ROOT / "storefront"
 LIGHTHOUSE = STOREFRONT / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-CHROME_FLAGS = " ".join(
-    [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-)
+CHROMIUM = CHROMIUM or "/usr/bin/chromium"
+CHROME_FLAGS = " ".join(HEADLESS_FLAGS)
 BUDGET_KB = 120  # JavaScript and CSS of the first page, gzipped
 GOALS = {"performance": 90, "accessibility": 95, "best-practices": 95, "seo": 90}
 SENT_TYPES = {"Script", "Stylesheet"}

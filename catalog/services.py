@@ -21,10 +21,6 @@ from shop.db import update_from_values
 from shop.models import User
 
 
-def _attname(name: str) -> str:
-    return "category_id" if name == "category" else name
-
-
 def _files_delete(storage: Storage, names: Iterable[str]) -> None:
     for name in names:
         storage.delete(name)
@@ -246,7 +242,7 @@ def products_import(
         if chosen:
             groups.setdefault(chosen, []).append(product)
     for fields, products in groups.items():
-        columns = [_attname(name) for name in fields]
+        columns = [Product._meta.get_field(name).attname for name in fields]
         for start in range(0, len(products), IMPORT_BATCH):
             update_from_values(
                 Product,

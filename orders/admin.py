@@ -213,11 +213,7 @@ class OrderAdmin(admin.ModelAdmin):
     def item_count(self, order: Order) -> int:
         return order.item_count or 0  # type: ignore[attr-defined]  # annotated by the queryset
 
-    @admin.display(description="total", ordering="total")
-    def total_with_currency(self, order: Order) -> str:
-        return format_html(
-            '<span style="white-space:nowrap">{}</span>', money_format(order.total, order.currency)
-        )
+    total_with_currency = money_column("total")
 
     @admin.display(description="reference", ordering="reference")
     def reference_display(self, order: Order) -> str:

@@ -1,20 +1,11 @@
 """Small filters for the dashboard."""
 
 from datetime import datetime
-from decimal import Decimal
 
 from django import template
 from django.utils import timezone
 
-from shop.money import money_format
-
 register = template.Library()
-
-
-@register.filter
-def money(value: Decimal | None) -> str:
-    """1234.5 -> 1,234.50 (the page puts the currency once beside it)."""
-    return money_format(value)
 
 
 @register.filter

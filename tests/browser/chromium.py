@@ -5,6 +5,16 @@ import tempfile
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+# How the system Chromium runs headless here (the browser tests, bench/storefront.py).
+HEADLESS_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def chromium_driver(*, console_log: bool = False, window: tuple[int, int] = (1400, 1000)):
@@ -15,13 +25,7 @@ def chromium_driver(*, console_log: bool = False, window: tuple[int, int] = (140
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *HEADLESS_FLAGS,
         "--disable-dev-shm-usage",
         f"--window-size={window[0]},{window[1]}",
         f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",

@@ -11,13 +11,6 @@ from tests.factories import OrderFactory, ProductFactory, StaffFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ann(customer_client):
-    client = customer_client("ann@example.com", given_name="Ann", family_name="Smith")
-    assert client.get("/api/v1/me/").status_code == 200  # the first request makes her account
-    return User.objects.get(email="ann@example.com")
-
-
 def test_customers_have_their_own_list_with_what_they_bought(admin_client, ann):
     product = ProductFactory(price=Decimal("10.00"), stock=10)
     OrderFactory(lines=[(product, 2)], user=ann, status=OrderStatus.PAID)

@@ -16,13 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ann(customer_client):
-    client = customer_client("ann@example.com", given_name="Ann", family_name="Smith")
-    assert client.get("/api/v1/me/").status_code == 200  # the first request makes her account
-    return User.objects.get(email="ann@example.com")
-
-
-@pytest.fixture
 def hers(ann):
     """Ann's address book, cart, an order signed in (paid, part refunded), one as a guest."""
     mug = ProductFactory(sku="MUG-1", name="Mug", price=Decimal("10.00"), stock=10)

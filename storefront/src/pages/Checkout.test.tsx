@@ -3,23 +3,9 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { guestCartRead, guestCartWrite, orderTokens } from "../cart/storage";
-import { envelope, fakeApi, json, product, renderShop } from "../test/render";
+import { envelope, fakeApi, json, orderAnswer, product, renderShop } from "../test/render";
 
-const PLACED = {
-  reference: "ABCDE-FGHJK",
-  status: "placed",
-  customer: { name: "Ann", email: "ann@example.com", phone: "" },
-  shipping_address: { line1: "Main 1", line2: "", city: "Oslo", postal_code: "0150", country: "NO" },
-  lines: [],
-  subtotal: "20.00",
-  shipping: "0.00",
-  total: "20.00",
-  currency: "EUR",
-  tracking_number: null,
-  status_history: [{ status: "placed", at: "2026-12-02T10:00:00Z" }],
-  created_at: "2026-12-02T10:00:00Z",
-  access_token: "guest-token",
-};
+const PLACED = orderAnswer({ access_token: "guest-token" });
 
 async function fillIn() {
   await userEvent.type(await screen.findByLabelText("Full name"), "Ann Smith");

@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { orderTokenSave } from "../cart/storage";
-import { CONFIG, fakeApi, json, renderShop } from "../test/render";
+import { CONFIG, fakeApi, json, orderAnswer, renderShop } from "../test/render";
 import { followDelay, following, followStart, FOLLOW_FOR_MS } from "./following";
 
 const stripe = vi.hoisted(() => ({
@@ -36,20 +36,7 @@ const STRIPE_CONFIG = { ...CONFIG, payments: { provider: "stripe", publishableKe
 const REFERENCE = "ABCDE-FGHJK";
 
 function order(status: string) {
-  return {
-    reference: REFERENCE,
-    status,
-    customer: { name: "Ann", email: "ann@example.com", phone: "" },
-    shipping_address: { line1: "Main 1", line2: "", city: "Oslo", postal_code: "0150", country: "NO" },
-    lines: [],
-    subtotal: "20.00",
-    shipping: "0.00",
-    total: "20.00",
-    currency: "EUR",
-    tracking_number: null,
-    status_history: [{ status: "placed", at: "2026-12-02T10:00:00Z" }],
-    created_at: "2026-12-02T10:00:00Z",
-  };
+  return orderAnswer({ reference: REFERENCE, status });
 }
 
 const PAYMENT = {

@@ -86,6 +86,25 @@ export function product(id: number, overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** An order as the API answers it: placed, unpaid, for Ann in Oslo. */
+export function orderAnswer(overrides: Record<string, unknown> = {}) {
+  return {
+    reference: "ABCDE-FGHJK",
+    status: "placed",
+    customer: { name: "Ann", email: "ann@example.com", phone: "" },
+    shipping_address: { line1: "Main 1", line2: "", city: "Oslo", postal_code: "0150", country: "NO" },
+    lines: [],
+    subtotal: "20.00",
+    shipping: "0.00",
+    total: "20.00",
+    currency: "EUR",
+    tracking_number: null,
+    status_history: [{ status: "placed", at: "2026-12-02T10:00:00Z" }],
+    created_at: "2026-12-02T10:00:00Z",
+    ...overrides,
+  };
+}
+
 export function renderShop(path: string, user: Partial<User> | null = null, config: Config = CONFIG) {
   return render(
     <QueryClientProvider client={queryClientCreate()}>
