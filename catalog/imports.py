@@ -28,13 +28,11 @@ from import_export.instance_loaders import CachedInstanceLoader
 
 from catalog.errors import StockBelowZero
 from catalog.models import Category, Product
-from catalog.services import EDITABLE, products_import
+from catalog.services import EDITABLE, EDITABLE_ATTNAMES, products_import
 
 STOCK_REASON = "import"
 # What an import may change on a product, besides its stock (never its image).
 IMPORTED = tuple(name for name in EDITABLE if name != "image")
-# Each one's attribute on the instance (category -> category_id): compared without a query.
-ATTNAMES = {name: Product._meta.get_field(name).attname for name in IMPORTED}
 
 
 def _text(value: Any) -> str:
@@ -202,7 +200,7 @@ class ProductResource(resources.ModelResource):
         and slug unique in the catalog and in the file; the stock change worked out and
         checked against the stock on hand.
         """
-        before = {name: getattr(instance, ATTNAMES[name]) for name in IMPORTED}
+        before = {name: getattr(instance, EDITABLE_ATTNAMES[name]) for name in IMPORTED}
         instance.import_shown = (
             {} if instance.pk is None else {n: _shown(instance, n) for n in SHOWN}
         )
@@ -219,7 +217,7 @@ class ProductResource(resources.ModelResource):
         except ValueError as error:
             errors["stock"] = [str(error)]
         instance.import_changed = [
-            name for name in IMPORTED if getattr(instance, ATTNAMES[name]) != before[name]
+            name for name in IMPORTED if getattr(instance, EDITABLE_ATTNAMES[name]) != before[name]
         ]
         try:
             # The category is one of the catalog's already (CategoryWidget); the stock and

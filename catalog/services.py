@@ -90,6 +90,11 @@ EDITABLE = (
     "low_stock_threshold",
 )
 
+# Each one's attribute on an instance (category -> category_id), from the model's fields.
+EDITABLE_ATTNAMES: dict[str, str] = {
+    field.name: field.attname for field in Product._meta.concrete_fields if field.name in EDITABLE
+}
+
 
 @transaction.atomic
 def product_update(*, product: Product, fields: Iterable[str], replaced_image: str = "") -> Product:
@@ -242,7 +247,7 @@ def products_import(
         if chosen:
             groups.setdefault(chosen, []).append(product)
     for fields, products in groups.items():
-        columns = [Product._meta.get_field(name).attname for name in fields]
+        columns = [EDITABLE_ATTNAMES[name] for name in fields]
         for start in range(0, len(products), IMPORT_BATCH):
             update_from_values(
                 Product,
