@@ -17,7 +17,7 @@ from catalog.errors import StockBelowZero
 from catalog.models import Category, Product, StockAdjustment, StockKind
 from catalog.selectors import low_stock_threshold
 from catalog.thumbnails import image_clean, thumbnail_render
-from shop.db import update_from_values
+from shop.db import lock_taken, update_from_values
 from shop.models import User
 
 
@@ -173,6 +173,7 @@ def products_stock_adjust(
             .select_for_update()
             .values_list("pk", "stock")
         )
+        lock_taken("products")
         for pk in batch:
             if stock.get(pk, 0) + changes[pk] < 0:
                 available, wanted = stock.get(pk, 0), -changes[pk]
@@ -237,6 +238,7 @@ def products_import(
         # Locked in primary-key order, as checkouts lock them (docs/design.md, "Locks").
         batch = existing[start : start + IMPORT_BATCH]
         list(Product.objects.filter(pk__in=batch).order_by("pk").select_for_update().values("pk"))
+        lock_taken("products")  # tests widen the window here (tests/concurrency.py)
     for product in created:
         product.stock = 0
     Product.objects.bulk_create(created, batch_size=IMPORT_BATCH)

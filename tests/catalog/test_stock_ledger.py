@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from catalog.models import Product, StockAdjustment, StockKind
 from catalog.services import product_create, product_stock_adjust
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderLine, OrderStatus
 from orders.services import order_reinstate_paid, order_set_status
 from payments.services import orders_expire
 from tests.factories import CategoryFactory
@@ -133,3 +133,66 @@ def test_concurrent_checkouts_cancellations_expiries_and_adjustments_add_up(sett
         assert product.stock >= 0
     assert StockAdjustment.objects.filter(kind=StockKind.EXPIRY).count() == 6
     assert StockAdjustment.objects.filter(kind=StockKind.CANCELLATION).count() == 6
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_imports_in_batches_and_checkouts_at_once_lose_nothing_and_never_deadlock(
+    settings, monkeypatch
+):
+    """Imports (products_import: fields and stock of many products, locked in primary-key
+    order) while guests buy several of the same products in one order (locked the same way).
+
+    Batches of one product, with a pause after each lock (locks_widened): an import locking in
+    any other order than the checkouts' would deadlock with them every time."""
+    from catalog import services
+    from tests.concurrency import all_at_once, locks_widened
+
+    monkeypatch.setattr(services, "IMPORT_BATCH", 1)
+    monkeypatch.setattr(services, "STOCK_BATCH", 1)
+
+    settings.SHOP_ORDER_THROTTLE_ANON = "100000/min"
+    settings.SHOP_MAX_UNPAID_UNITS_PER_CLIENT = 100_000
+    products = [_product(40, n) for n in range(6)]
+
+    def buy(n):
+        # Each order takes two products, the higher id first in the body: the service sorts.
+        first, second = products[(n + 3) % 6], products[n % 6]
+        body = order_body((first.pk, 1), (second.pk, 2))
+        return lambda: (
+            Client()
+            .post(
+                "/api/v1/orders/",
+                body,
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+                REMOTE_ADDR=f"192.0.2.{n}",
+            )
+            .status_code
+        )
+
+    def import_file(n):
+        def run():
+            rows = list(Product.objects.filter(pk__in=[p.pk for p in products]).order_by("-pk"))
+            for row in rows:
+                row.price = Decimal(f"{6 + n}.00")
+            services.products_import(
+                created=[],
+                changed=[(row, ["price"]) for row in rows],
+                stock=[(row, 5) for row in rows],
+                reason="import",
+            )
+            return "imported"
+
+        return run
+
+    with locks_widened(0.1):
+        outcomes = all_at_once([buy(n) for n in range(12)] + [import_file(n) for n in range(4)])
+
+    assert sorted(map(str, outcomes)) == sorted(["201"] * 12 + ["imported"] * 4)
+    _ledger_sums_to_the_stock()
+    sold = dict(OrderLine.objects.values_list("product_id").annotate(n=Sum("quantity")).order_by())
+    for product in Product.objects.filter(pk__in=[p.pk for p in products]):
+        assert product.stock == 40 + 4 * 5 - sold[product.pk], product.sku
+        assert product.price in {Decimal(f"{6 + n}.00") for n in range(4)}
+    assert StockAdjustment.objects.filter(kind=StockKind.IMPORT).count() == 4 * 6
