@@ -1,7 +1,4 @@
-/** Signing in and out, without oidc-client-ts's code: it comes in its own chunk (auth.ts),
- * loaded only when needed (a stored sign-in, the callback, a "Sign in" click): a guest's first
- * page never sends it. useShop().auth() gives the manager, loading it the first time.
- */
+/** Signing in and out, with the manager useShop().auth() gives (auth.ts makes it). */
 import type { User, UserManager } from "oidc-client-ts";
 
 import type { Config } from "../config";
